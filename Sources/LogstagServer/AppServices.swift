@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import LogstagCore
+import LogstagStorage
+
+/// Everything handlers need, built once at start and shared (all members are Sendable).
+public struct AppServices: Sendable {
+    public let config: ServerConfig
+    public let database: AppDatabase
+    public let accounts: AccountStore
+    public let assets: AssetStore
+    public let agents: AgentStore
+    public let apiKeys: APIKeyStore
+    public let ingest: IngestStore
+    public let audit: AuditStore
+    public let hasher: PasswordHasher
+    public let throttle: LoginThrottle
+    public let ingestQueue: IngestQueue
+    public let commandSignal: CommandSignal
+    /// Keys the HMAC under which every token is stored (32 random bytes in data_dir/secret.key).
+    let pepper: [UInt8]
+    /// Injected so tests can move time (token expiry, the 5-minute rule, throttling windows).
+    public let clock: @Sendable () -> Date
+    public let logger: Logger
+
+    public init(config: ServerConfig, database: AppDatabase, pepper: [UInt8], hasher: PasswordHasher = .owasp,
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "logstag.server")) {
+        self.config = config
+        self.database = database
+        self.accounts = AccountStore(database)
+        self.assets = AssetStore(database)
+        self.agents = AgentStore(database)
+        self.apiKeys = APIKeyStore(database)
+        self.ingest = IngestStore(database)
+        self.audit = AuditStore(database, hash: { Crypto.sha256Hex($0) })
+        self.hasher = hasher
+        self.throttle = LoginThrottle(clock: clock)
+        self.ingestQueue = IngestQueue(store: IngestStore(database), clock: clock)
+        self.commandSignal = CommandSignal()
+        self.pepper = pepper
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The stored form of a token: HMAC-SHA256 under the server pepper.
+    public func tokenHash(_ raw: String) -> String { Crypto.hmacSHA256Hex(key: pepper, message: raw) }
+
+    /// Checks a presented token against its stored hash in constant time.
+    public func tokenMatches(_ raw: String, hash: String) -> Bool { Crypto.constantTimeEquals(tokenHash(raw), hash) }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import LogstagCore
+import LogstagStorage
+import NIOCore
+
+/// Who is making the request, resolved once by `AuthMiddleware`.
+public struct Identity: Sendable {
+    public enum Via: Sendable { case session(Session), apiKey(APIKey), agent(Agent) }
+
+    public let orgID: String
+    public let role: Role
+    public let user: User?
+    public let via: Via
+
+    public func has(_ permission: Permission) -> Bool { role.has(permission) }
+
+    /// Throws 403 unless the role holds the permission.
+    public func require(_ permission: Permission) throws {
+        guard has(permission) else { throw AppError.forbidden(permission) }
+    }
+
+    public var session: Session? { if case .session(let s) = via { s } else { nil } }
+    public var agent: Agent? { if case .agent(let a) = via { a } else { nil } }
+}
+
+/// Per-request state: the identity, the client address, and what the audit middleware needs.
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    public let remoteAddress: SocketAddress?
+    /// Filled by handlers, read by `AuditMiddleware` after the handler returns.
+    public let audit = AuditInfo()
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    public var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    /// The identity, or 401.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw AppError.unauthenticated }
+        return identity
+    }
+
+    /// The identity of a person or API key holding the permission, or 401/403.
+    public func require(_ permission: Permission) throws -> Identity {
+        let identity = try requireIdentity()
+        try identity.require(permission)
+        return identity
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import LogstagCore
+
+/// Stores agent batches: snapshots per asset and signal, numeric series, asset facts, and the
+/// batch's idempotency key, all in the transaction that makes the batch durable.
+public struct IngestStore: Sendable {
+    let db: AppDatabase
+
+    public init(_ db: AppDatabase) { self.db = db }
+
+    /// One decoded, validated batch from one agent.
+    public struct Work: Sendable {
+        public let agentID: String
+        public let orgID: String
+        public let idempotencyKey: String
+        public let bodySHA256: String
+        public let batch: IngestBatch
+
+        public init(agentID: String, orgID: String, idempotencyKey: String, bodySHA256: String, batch: IngestBatch) {
+            self.agentID = agentID
+            self.orgID = orgID
+            self.idempotencyKey = idempotencyKey
+            self.bodySHA256 = bodySHA256
+            self.batch = batch
+        }
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case stored(points: Int)
+        case duplicate
+        /// Same idempotency key with a different body.
+        case keyReused
+        /// A payload named an asset that is not this agent's (another org's, or unbound).
+        case unknownAsset(String)
+    }
+
+    /// Stores several batches in ONE transaction (group commit: one fsync for all of them).
+    /// Each batch runs in its own savepoint, so a rejected batch leaves no row behind and does
+    /// not affect the others.
+    public func ingest(_ works: [Work], now: Date) throws -> [Outcome] {
+        try db.writer.write { db in
+            var outcomes: [Outcome] = []
+            for work in works {
+                var outcome = Outcome.duplicate
+                try db.inSavepoint {
+                    outcome = try Self.store(work, now: now, db)
+                    if case .stored = outcome { return .commit }
+                    return .rollback
+                }
+                outcomes.append(outcome)
+            }
+            return outcomes
+        }
+    }
+
+    static func store(_ work: Work, now: Date, _ db: Database) throws -> Outcome {
+        if let existing = try String.fetchOne(
+            db, sql: "SELECT body_sha256 FROM ingest_keys WHERE agent_id = ? AND key = ?", arguments: [work.agentID, work.idempotencyKey])
+        {
+            return existing == work.bodySHA256 ? .duplicate : .keyReused
+        }
+        try db.execute(
+            sql: "INSERT INTO ingest_keys (agent_id, key, body_sha256, received_at) VALUES (?, ?, ?, ?)",
+            arguments: [work.agentID, work.idempotencyKey, work.bodySHA256, now.unixTime])
+        var points = 0
+        for payload in work.batch.payloads {
+            let bound = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS(SELECT 1 FROM assets WHERE id = ? AND org_id = ? AND agent_id = ?)",
+                arguments: [payload.assetID, work.orgID, work.agentID]) ?? false
+            guard bound else { return .unknownAsset(payload.assetID) }
+            try updateAsset(payload, db)
+            points += try storeSignals(payload, orgID: work.orgID, db)
+        }
+        return .stored(points: points)
+    }
+
+    static func updateAsset(_ payload: TargetPayload, _ db: Database) throws {
+        let instance = payload.instance
+        let failure: String? =
+            if !payload.targetStatus.ok {
+                payload.targetStatus.reason?.rawValue ?? "error"
+            } else if payload.signals.contains(where: { $0.status == .unavailable && $0.reason == .permission }) {
+                "permission"
+            } else {
+                nil
+            }
+        try db.execute(
+            sql: """
+                UPDATE assets SET host = COALESCE(?, host), port = COALESCE(?, port), version = COALESCE(?, version),
+                platform = COALESCE(?, platform), database_name = COALESCE(?, database_name),
+                last_check_at = MAX(COALESCE(last_check_at, 0), ?), last_failure = ?
+                WHERE id = ?
+                """,
+            arguments: [instance?.host, instance?.port, instance?.version, instance?.platform, instance?.databaseName,
+                        payload.collectedAt.unixTime, failure, payload.assetID])
+    }
+
+    static func storeSignals(_ payload: TargetPayload, orgID: String, _ db: Database) throws -> Int {
+        let snapshot = try db.makeStatement(
+            sql: """
+                INSERT INTO snapshots (org_id, asset_id, signal, tier, collected_at, status, reason, message, duration_ms, row_count, rows_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let point = try db.makeStatement(
+            sql: "INSERT OR REPLACE INTO series_points (asset_id, metric, ts, value) VALUES (?, ?, ?, ?)")
+        let encoder = WireCoding.encoder()
+        var points = 0
+        let ts = payload.collectedAt.unixTime
+        for signal in payload.signals {
+            let rowsJSON = signal.status == .ok ? String(data: try encoder.encode(signal.rows), encoding: .utf8) : nil
+            try snapshot.execute(arguments: [
+                orgID, payload.assetID, signal.name, payload.tier.rawValue, ts, signal.status.rawValue, signal.reason?.rawValue,
+                signal.message, signal.durationMs, signal.rows.count, rowsJSON,
+            ])
+            guard signal.status == .ok else { continue }
+            for row in signal.rows {
+                let tags = row.keys.filter { $0.hasPrefix("tag_") }.sorted()
+                    .map { "\($0.dropFirst(4))=\(row[$0]?.stringValue ?? row[$0]?.doubleValue.map { String($0) } ?? "")" }
+                let suffix = tags.isEmpty ? "" : "{" + tags.joined(separator: ",") + "}"
+                for (column, value) in row where !column.hasPrefix("tag_") {
+                    guard let number = value.doubleValue, number.isFinite else { continue }
+                    try point.execute(arguments: [payload.assetID, "\(signal.name).\(column)\(suffix)", ts, number])
+                    points += 1
+                }
+            }
+        }
+        return points
+    }
+
+    // MARK: - Reading (for later explorers and tests)
+
+    /// The latest snapshot of one signal for an asset.
+    public func latestSnapshot(orgID: String, assetID: String, signal: String) throws -> (status: String, reason: String?, rows: String?, at: Date)? {
+        try db.writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT status, reason, rows_json, collected_at FROM snapshots
+                    WHERE org_id = ? AND asset_id = ? AND signal = ? ORDER BY collected_at DESC, id DESC LIMIT 1
+                    """,
+                arguments: [orgID, assetID, signal]
+            ).map { ($0["status"], $0["reason"], $0["rows_json"], $0.date("collected_at")!) }
+        }
+    }
+
+    /// Points of one metric of an asset in a time range, oldest first.
+    public func series(orgID: String, assetID: String, metric: String, from: Date, to: Date) throws -> [(Date, Double)] {
+        try db.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.ts, p.value FROM series_points p JOIN assets a ON a.id = p.asset_id
+                    WHERE a.org_id = ? AND p.asset_id = ? AND p.metric = ? AND p.ts BETWEEN ? AND ? ORDER BY p.ts
+                    """,
+                arguments: [orgID, assetID, metric, from.unixTime, to.unixTime]
+            ).map { (Date(timeIntervalSince1970: $0["ts"]), $0["value"]) }
+        }
+    }
+
+    /// Forgets idempotency keys older than the agents' maximum spool age plus a margin.
+    public func purgeIngestKeys(olderThan cutoff: Date) throws {
+        try db.writer.write { db in try db.execute(sql: "DELETE FROM ingest_keys WHERE received_at < ?", arguments: [cutoff.unixTime]) }
+    }
+}
