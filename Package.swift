@@ -87,7 +87,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Tests, one target per module.
-        .testTarget(name: "LogstagCoreTests", dependencies: ["LogstagCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogstagCoreTests", dependencies: ["LogstagCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogstagStorageTests",
             dependencies: ["LogstagStorage", "LogstagCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -99,6 +99,8 @@ let package = Package(
                 "LogstagServer", "LogstagStorage", "LogstagCore", "LogstagResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -271,8 +271,8 @@ install_from_source() {
     swift=$(find_swift) || die "Swift 6 is not installed (https://www.swift.org/install/linux/); swift must be on PATH"
     PATH="$(dirname -- "$swift"):$PATH"
     export PATH
-    say "Building (swift build -c release --product logstag); the first build takes several minutes"
-    (cd "$SOURCE_DIR" && as_checkout_owner "$swift" build -c release --product logstag </dev/null)
+    say "Building (swift build -c release --static-swift-stdlib --product logstag); the first build takes several minutes"
+    (cd "$SOURCE_DIR" && as_checkout_owner "$swift" build -c release --static-swift-stdlib --product logstag </dev/null)
     built="$(cd "$SOURCE_DIR" && as_checkout_owner "$swift" build -c release --show-bin-path </dev/null)/logstag"
     [ -x "$built" ] || die "the build did not produce $built"
 

@@ -29,6 +29,6 @@ else
 fi
 command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed)" >&2; exit 1; }
 
-swift build -c release --product logstag
+swift build -c release --static-swift-stdlib --product logstag
 bin="$(swift build -c release --show-bin-path)/logstag"
 exec "$bin" --mode server "$@"

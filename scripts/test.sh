@@ -29,7 +29,7 @@ if stage swift-build swift build; then
     stage swift-test swift test || true
 fi
 
-if stage release-build swift build -c release --product logstag; then
+if stage release-build swift build -c release --static-swift-stdlib --product logstag; then
     LOGSTAG_BIN="$(swift build -c release --show-bin-path)/logstag"
     export LOGSTAG_BIN
     stage e2e python3 -m pytest -v Tests/e2e || true

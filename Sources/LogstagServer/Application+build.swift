@@ -44,7 +44,7 @@ public enum LogstagServerRunner {
                 """)
         }
         print("Logstag is running at \(config.baseURL)")
-        fflush(stdout)
+        fflush(nil)  // flush stdout so the link shows at once under systemd or a pipe
         let address = BindAddress.hostname(config.host, port: config.port)
         let router = buildRouter(services: services)
         let serverConfiguration = ApplicationConfiguration(address: address, serverName: "logstag")

@@ -212,13 +212,18 @@ def static_links(html: str) -> set[str]:
     return {link.split("?")[0].split("#")[0] for link in parser.links if link.startswith("/static/")}
 
 
-def csrf_token(session: requests.Session, base_url: str, path: str = "/login") -> str:
-    """The `_csrf` hidden input of a page: the same value works as X-CSRF-Token for the API."""
-    response = session.get(base_url + path, timeout=10)
-    response.raise_for_status()
-    token = input_value(response.text, "_csrf")
-    assert token, f"no _csrf input on {path}"
-    return token
+def csrf_token(session: requests.Session, base_url: str, *paths: str) -> str:
+    """The `_csrf` hidden input of the first of paths that has one (default /login).
+
+    Signed in, the same value works as the X-CSRF-Token header of the JSON API.
+    """
+    for path in paths or ("/login",):
+        response = session.get(base_url + path, timeout=10)
+        response.raise_for_status()
+        token = input_value(response.text, "_csrf")
+        if token:
+            return token
+    raise AssertionError(f"no _csrf input on {', '.join(paths)}")
 
 
 def login(session: requests.Session, base_url: str, owner: Owner = OWNER) -> requests.Response:

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Contract: in JSON and form bodies the value of every key in `sensitiveKeys` (compared
 /// case-insensitively, with `-` read as `_`) is replaced by `********` at any depth, whatever
-/// its type; in every remaining string, and in free text, Logstag token strings (any
+/// its type; in every remaining string and key, and in free text, Logstag token strings (any
 /// `TokenKind` prefix followed by 32 or more base62 characters), `Bearer`/`Basic` credentials,
 /// `password=...`-style assignments of sensitive names and the password of `scheme://user:pass@`
 /// URLs are replaced by `********`. Output is JSON with sorted keys, cut to `maxBytes` bytes
@@ -71,7 +71,7 @@ public enum Redaction {
         case .object(let fields):
             var result: [String: JSONValue] = [:]
             for (key, field) in fields {
-                result[key] = isSensitiveKey(key) ? .string(mask) : redact(field)
+                result[redactText(key)] = isSensitiveKey(key) ? .string(mask) : redact(field)
             }
             return .object(result)
         case .array(let items):
@@ -127,7 +127,7 @@ public enum Redaction {
         let names = (sensitiveKeys.map { $0.replacingOccurrences(of: "_", with: "[_-]?") } + ["passwd", "pwd", "pass"])
             .sorted { $0.count > $1.count }
             .joined(separator: "|")
-        return #"(?i)((?<![A-Za-z0-9])(?:"# + names + #")["']?\s*[=:]\s*["']?)(?:[^\s&;,"'}]+)"#
+        return #"(?i)((?<![A-Za-z0-9])(?:"# + names + #")["']?\s*[=:]\s*["']?)(?:(?:bearer|basic)\s+)?(?:[^\s&;,"'}]+)"#
     }()
 
     static let tokenRegex = compile(tokenPattern)

@@ -25,6 +25,28 @@ struct AssetView: Encodable {
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
+    /// Agent-reported fields are written as explicit nulls: "not yet reported" is information.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(engine, forKey: .engine)
+        try c.encode(engineName, forKey: .engineName)
+        try c.encode(environment, forKey: .environment)
+        try c.encode(owner, forKey: .owner)
+        try c.encode(server, forKey: .server)
+        try c.encode(port, forKey: .port)
+        try c.encode(version, forKey: .version)
+        try c.encode(platform, forKey: .platform)
+        try c.encode(status, forKey: .status)
+        try c.encode(healthScore, forKey: .healthScore)
+        try c.encode(lastCheckAt, forKey: .lastCheckAt)
+        try c.encode(lastSeenAt, forKey: .lastSeenAt)
+        try c.encode(agentID, forKey: .agentID)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+
     init(_ asset: Asset, owner: User?, now: Date) {
         id = asset.id
         name = asset.name

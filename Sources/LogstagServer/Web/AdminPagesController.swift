@@ -209,7 +209,7 @@ struct AdminPagesController {
             var row: [String: Any] = [
                 "time": Display.time(entry.at)!, "user": entry.userEmail ?? "—", "role": entry.role ?? "—", "method": entry.method,
                 "route": entry.route, "action": entry.action, "status": entry.status,
-                "statusClass": entry.status < 400 ? "ok" : entry.status < 500 ? "warn" : "bad", "duration": Display.duration(entry.durationMs),
+                "statusClass": entry.status < 400 ? "ok" : entry.status < 500 ? "warn" : "error", "duration": Display.duration(entry.durationMs),
                 "ip": entry.clientIP ?? "—", "entityType": entry.entityType ?? "—", "entityID": entry.entityID ?? "",
             ]
             row["body"] = entry.body

@@ -39,10 +39,10 @@ struct AssetPagesController {
         for member in try services.accounts.members(orgID: identity.orgID) { owners[member.user.id] = member.user.name }
         var fields = try PageContext(services: services, identity: identity).base(title: "Assets", active: "assets", flash: q.get("flash"))
         fields["query"] = ["q": query.search ?? "", "status": query.status?.rawValue ?? "", "environment": query.environment?.rawValue ?? ""]
-        fields["statusOptions"] = AssetStatus.allCasesForFilter.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == query.status] }
-        fields["environmentOptions"] = AssetEnvironment.allCases.map {
-            ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == query.environment]
-        }
+        fields["statusOptions"] = [["value": "", "label": "All statuses", "selected": query.status == nil]]
+            + AssetStatus.allCasesForFilter.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == query.status] }
+        fields["environmentOptions"] = [["value": "", "label": "All environments", "selected": query.environment == nil]]
+            + AssetEnvironment.allCases.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == query.environment] }
         fields["assets"] = page.items.map { asset -> [String: Any] in
             var row = Self.assetFields(asset, now: now)
             row["ownerName"] = asset.ownerID.flatMap { owners[$0] } ?? "—"
@@ -158,7 +158,7 @@ struct AssetPagesController {
         fields["step3"] = step3
         fields["hostingOptions"] = Hosting.allCases.map {
             ["value": $0.rawValue, "label": $0.displayName, "available": $0.isAvailable, "selected": $0 == choice.hosting,
-             "note": $0.isAvailable ? "" : "Planned"]
+             "note": ""]
         }
         fields["osOptions"] = OperatingSystem.allCases.map { ["value": $0.rawValue, "label": $0 == .linux ? "Linux" : "Windows", "selected": $0 == choice.os] }
         fields["connectionOptions"] = ConnectionType.allCases.map {

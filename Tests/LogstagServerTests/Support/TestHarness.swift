@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -50,7 +51,7 @@ struct TestServer {
     var app: some ApplicationProtocol { Application(router: buildRouter(services: services)) }
 
     /// Runs `body` against the router with an in-process client.
-    func test(_ body: @escaping @Sendable (TestClientProtocol) async throws -> Void) async throws {
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await app.test(.router, body)
     }
 
