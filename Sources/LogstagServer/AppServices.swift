@@ -17,6 +17,7 @@ public struct AppServices: Sendable {
     public let throttle: LoginThrottle
     public let ingestQueue: IngestQueue
     public let commandSignal: CommandSignal
+    let heartbeats = HeartbeatThrottle()
     /// Keys the HMAC under which every token is stored (32 random bytes in data_dir/secret.key).
     let pepper: [UInt8]
     /// Injected so tests can move time (token expiry, the 5-minute rule, throttling windows).
@@ -40,6 +41,13 @@ public struct AppServices: Sendable {
         self.pepper = pepper
         self.clock = clock
         self.logger = logger
+    }
+
+    /// Records agent traffic (every agent request is a heartbeat), at most every 10 s per agent.
+    func heartbeat(agentID: String) throws {
+        let now = clock()
+        guard heartbeats.shouldWrite(agentID: agentID, now: now) else { return }
+        try agents.heartbeat(agentID: agentID, now: now)
     }
 
     /// The stored form of a token: HMAC-SHA256 under the server pepper.

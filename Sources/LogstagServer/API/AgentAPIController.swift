@@ -91,7 +91,7 @@ struct AgentAPIController {
         let agent = try agent(context)
         let body = try await RequestBody.json(CommandResult.self, from: request, context: context)
         try agents.complete(agent: agent, commandID: try context.parameters.require("id"), result: body)
-        try services.agents.heartbeat(agentID: agent.id, now: services.clock())
+        try services.heartbeat(agentID: agent.id)
         return Response(status: .noContent)
     }
 }

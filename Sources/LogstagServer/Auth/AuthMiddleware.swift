@@ -101,10 +101,26 @@ struct AuthMiddleware: RouterMiddleware {
         guard let url = URL(string: origin), let originHost = url.host else {
             throw AppError(.forbidden, "csrf_failed", "Cross-site request refused.")
         }
-        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
-        guard originAuthority.lowercased() == host.lowercased() || originHost.lowercased() == host.lowercased() else {
+        // Same origin means same host AND port (a default port may be implied on either side).
+        let defaultPort = url.scheme == "https" ? 443 : 80
+        let claimed = (originHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased(), url.port ?? defaultPort)
+        let target = splitAuthority(host, defaultPort: defaultPort)
+        guard claimed.0 == target.host, claimed.1 == target.port else {
             throw AppError(.forbidden, "csrf_failed", "Cross-site request refused.")
         }
+    }
+
+    /// "host:port", "[v6]:port" or a bare host → (lowercased host without brackets, port).
+    static func splitAuthority(_ authority: String, defaultPort: Int) -> (host: String, port: Int) {
+        let value = authority.lowercased()
+        if value.hasPrefix("["), let close = value.firstIndex(of: "]") {
+            let host = String(value[value.index(after: value.startIndex)..<close])
+            let rest = value[value.index(after: close)...]
+            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? defaultPort : defaultPort)
+        }
+        let parts = value.split(separator: ":")
+        if parts.count == 2, let port = Int(parts[1]) { return (String(parts[0]), port) }
+        return (value, defaultPort)
     }
 }
 

@@ -111,7 +111,7 @@ struct AgentService: Sendable {
             error.headers[.retryAfter] = String(Int.random(in: 5...30))
             throw error
         }
-        try services.agents.heartbeat(agentID: agent.id, now: services.clock())
+        try services.heartbeat(agentID: agent.id)
         switch outcome {
         case .stored(let points): return .stored(points: points)
         case .duplicate: return .duplicate
@@ -140,7 +140,7 @@ struct AgentService: Sendable {
 
     /// Waits up to `wait` seconds for commands for this agent's assets (long-poll).
     func pollCommands(agent: Agent, wait: TimeInterval) async throws -> [AgentCommand] {
-        try services.agents.heartbeat(agentID: agent.id, now: services.clock())
+        try services.heartbeat(agentID: agent.id)
         let deadline = ContinuousClock.now + .seconds(max(0, min(wait, 30)))
         var seen = -1
         var lastQuery = ContinuousClock.now

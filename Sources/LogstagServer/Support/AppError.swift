@@ -40,7 +40,14 @@ public struct AppError: Error, HTTPResponseError, CustomStringConvertible {
     }
     public static func badRequest(_ code: String, _ message: String) -> AppError { AppError(.badRequest, code, message) }
     public static func validation(_ error: ValidationError) -> AppError {
-        AppError(error.code == "duplicate_name" ? .conflict : .unprocessableContent, error.code, error.message)
+        // Structural problems of the document are 400; well-formed but invalid values are 422.
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case "duplicate_name": .conflict
+            case "too_deep", "invalid_batch", "unsupported_version": .badRequest
+            default: .unprocessableContent
+            }
+        return AppError(status, error.code, error.message)
     }
 
     /// Maps storage failures to HTTP answers without leaking internals.
