@@ -105,10 +105,10 @@ struct RouteMatrixTests {
         .init(.delete, "/api/v1/agents/{fresh_agent}", needs: .manageAgents, .noContent),
         .init(.get, "/api/v1/audit", needs: .viewAuditLogs, .ok),
         .init(.get, "/api/v1/audit/verify", needs: .viewAuditLogs, .ok),
-        // Pages. Anonymous callers: list pages redirect to /login; /assets/new and /assets/{id} answer 401.
+        // Pages. Anonymous callers (and API keys, which are not people) are sent to /login.
         .init(.get, "/assets", needs: .manageDatabases, .ok, anonymousPage: .seeOther),
-        .init(.get, "/assets/new", needs: .manageDatabases, .ok, anonymousPage: .unauthorized),
-        .init(.get, "/assets/{asset}", needs: .manageDatabases, .ok, anonymousPage: .unauthorized),
+        .init(.get, "/assets/new", needs: .manageDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/assets/{asset}", needs: .manageDatabases, .ok, anonymousPage: .seeOther),
         .init(.get, "/members", needs: .manageMembers, .ok, anonymousPage: .seeOther),
         .init(.get, "/settings/api-keys", needs: .manageApiKeys, .ok, anonymousPage: .seeOther),
         .init(.get, "/agents", needs: .manageAgents, .ok, anonymousPage: .seeOther),

@@ -61,13 +61,6 @@ struct AccountService: Sendable {
         return (user, org)
     }
 
-    /// A signed-in person creates another organisation and becomes its Owner.
-    func createAdditionalOrganization(name: String, owner: User) throws -> Organization {
-        let org = Organization(id: IDGenerator.make(), name: try Self.validateOrganizationName(name), createdAt: services.clock())
-        try services.accounts.createOrganization(org, ownerID: owner.id, now: org.createdAt)
-        return org
-    }
-
     static func validateOrganizationName(_ raw: String) throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (2...100).contains(name.count) else {

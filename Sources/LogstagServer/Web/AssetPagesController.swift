@@ -104,6 +104,7 @@ struct AssetPagesController {
     }
 
     func newPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard context.identity?.user != nil else { return .redirect("/login") }
         let identity = try person(context)
         var fields = try PageContext(services: services, identity: identity).base(title: "Add instance", active: "assets")
         fields.merge(try formOptions(identity: identity)) { $1 }
@@ -139,7 +140,8 @@ struct AssetPagesController {
     }
 
     func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await renderSetup(request, context: context)
+        guard context.identity?.user != nil else { return .redirect("/login") }
+        return try await renderSetup(request, context: context)
     }
 
     func renderSetup(_ request: Request, context: AppRequestContext, token: (raw: String, token: RegistrationToken)? = nil,
@@ -208,7 +210,8 @@ struct AssetPagesController {
     // MARK: - Detail
 
     func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await detail(request, context: context, testID: nil)
+        guard context.identity?.user != nil else { return .redirect("/login") }
+        return try await detail(request, context: context, testID: nil)
     }
 
     func detail(_ request: Request, context: AppRequestContext, testID: String?, error: AppError? = nil,

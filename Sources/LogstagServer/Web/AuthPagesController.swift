@@ -21,12 +21,22 @@ struct AuthPagesController {
         router.get("invite/{token}", use: invitePage)
         router.post("invite/{token}", use: acceptInvite)
         router.post("org/switch", use: switchOrg)
-        router.post("orgs", use: createOrg)
+        router.get("home", use: homePage)
     }
 
     func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let identity = context.identity, identity.user != nil else { return .redirect("/login") }
-        return .redirect(identity.has(.manageDatabases) ? "/assets" : "/members")
+        return .redirect(identity.has(.manageDatabases) ? "/assets" : identity.has(.manageMembers) ? "/members" : "/home")
+    }
+
+    /// The landing page of roles without access to Assets (Developers): what they can do today.
+    func homePage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let identity = context.identity, identity.user != nil else { return .redirect("/login") }
+        var fields = try PageContext(services: services, identity: identity).base(
+            title: "Welcome", active: "home", flash: request.uri.queryParameters.get("flash"))
+        fields["roleName"] = identity.role.displayName
+        fields["canManageAssets"] = identity.has(.manageDatabases)
+        return WebRenderer.shared.render("home", fields)
     }
 
     // MARK: - Pre-login CSRF (double submit)
@@ -183,14 +193,5 @@ struct AuthPagesController {
         let form = try await RequestBody.form(request)
         try accounts.switchOrganization(identity: identity, to: form["org_id"] ?? "")
         return .redirect("/?flash=org_switched")
-    }
-
-    func createOrg(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
-        guard let user = identity.user, let session = identity.session else { throw AppError.unauthenticated }
-        let form = try await RequestBody.form(request)
-        let org = try accounts.createAdditionalOrganization(name: form["name"] ?? "", owner: user)
-        try services.accounts.switchSession(id: session.id, toOrg: org.id)
-        return .redirect("/assets?flash=org_created")
     }
 }

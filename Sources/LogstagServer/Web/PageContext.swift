@@ -20,7 +20,7 @@ struct PageContext {
         page["nav"] = [
             "active": active,
             "assets": identity.has(.manageDatabases), "members": identity.has(.manageMembers), "apiKeys": identity.has(.manageApiKeys),
-            "agents": identity.has(.manageAgents), "audit": identity.has(.viewAuditLogs),
+            "agents": identity.has(.manageAgents), "audit": identity.has(.viewAuditLogs), "isHome": active == "home",
             "isAssets": active == "assets", "isMembers": active == "members", "isApiKeys": active == "api-keys",
             "isAgents": active == "agents", "isAudit": active == "audit",
         ]

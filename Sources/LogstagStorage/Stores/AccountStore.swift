@@ -55,16 +55,6 @@ public struct AccountStore: Sendable {
         }
     }
 
-    /// Creates another organisation whose Owner is an existing user.
-    public func createOrganization(_ org: Organization, ownerID: String, now: Date) throws {
-        try db.writer.write { db in
-            try Self.insertOrganization(org, db)
-            try db.execute(
-                sql: "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
-                arguments: [org.id, ownerID, now.unixTime])
-        }
-    }
-
     static func insertOrganization(_ org: Organization, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)",
