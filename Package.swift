@@ -105,6 +105,5 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LogstagSetupTests", dependencies: ["LogstagSetup", "LogstagCore"], swiftSettings: swiftSettings),
     ]
 )

@@ -13,14 +13,17 @@ struct AssetStatusRuleTests {
 
     @Test func unverifiedIsNeverConnected() {
         #expect(AssetStatusRule.status(verified: false, lastSeen: now, lastFailure: false, now: now) == .disconnected)
-        #expect(AssetStatusRule.status(verified: false, lastSeen: now, lastFailure: true, now: now) == .disconnected)
+    }
+
+    @Test func liveAgentWithAFailureIsIssuesEvenBeforeATestPassed() {
+        #expect(AssetStatusRule.status(verified: false, lastSeen: now, lastFailure: true, now: now) == .issues)
     }
 
     @Test func neverSeenIsDisconnected() {
         #expect(AssetStatusRule.status(verified: true, lastSeen: nil, lastFailure: false, now: now) == .disconnected)
     }
 
-    @Test func failureMakesIssuesOnlyWhenOtherwiseConnected() {
+    @Test func failureMakesIssuesOnlyWhileTrafficIsFresh() {
         #expect(AssetStatusRule.status(verified: true, lastSeen: now - 10, lastFailure: true, now: now) == .issues)
         #expect(AssetStatusRule.status(verified: true, lastSeen: now - 301, lastFailure: true, now: now) == .disconnected)
     }

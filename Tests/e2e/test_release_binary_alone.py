@@ -93,3 +93,13 @@ def test_binary_alone_serves_every_page(logstag_bin: Path, tmp_path: Path):
         checksum = fetch_ok(session, base + "/download/logstag.sha256").text
         assert re.fullmatch(r"[0-9a-f]{64}  logstag\n?", checksum), checksum
         assert checksum.split()[0] == sha256_file(binary), "the served checksum is not this binary's"
+
+
+def test_agent_and_setup_modes_say_they_are_not_in_this_release(logstag_bin: Path, tmp_path: Path):
+    """Until the agent release, the two other modes explain themselves and exit 64 (EX_USAGE)."""
+    for mode, hint in (("agent", "agent release"), ("setup", "web UI")):
+        result = subprocess.run([str(logstag_bin), "--mode", mode], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+        assert result.returncode == 64, (mode, result.returncode, result.stderr)
+        assert hint in result.stderr, (mode, result.stderr)
+    bad = subprocess.run([str(logstag_bin), "--mode", "proxy"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert bad.returncode != 0 and "mode" in bad.stderr

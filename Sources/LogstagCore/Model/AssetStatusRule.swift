@@ -2,10 +2,11 @@ import Foundation
 
 /// The rule that turns an asset's facts into its `AssetStatus`.
 ///
-/// Contract: an asset is Connected only when it is verified (a connection test passed and was
-/// not invalidated since) and an agent sent traffic for it within `staleAfter` seconds
-/// (inclusive); Issues when it would be Connected but the last collection or connection test
-/// failed; Disconnected otherwise. Pure: `now` is passed in.
+/// Contract: with no agent traffic for the asset within `staleAfter` seconds (inclusive) it is
+/// Disconnected. With fresh traffic it is Issues when the last collection or connection test
+/// reported a failure (the agent is alive but cannot monitor properly), Connected when a
+/// connection test passed and was not invalidated since ("only a passing test turns a
+/// Disconnected asset Connected"), and still Disconnected otherwise. Pure: `now` is passed in.
 public struct AssetStatusRule: Sendable {
     /// Seconds after the last agent traffic at which an asset stops being Connected.
     public static let staleAfter: TimeInterval = 300
@@ -17,9 +18,8 @@ public struct AssetStatusRule: Sendable {
     ///   - lastFailure: the last collection or connection test reported a failure.
     ///   - now: the current time.
     public static func status(verified: Bool, lastSeen: Date?, lastFailure: Bool, now: Date) -> AssetStatus {
-        guard verified, let lastSeen, now.timeIntervalSince(lastSeen) <= staleAfter else {
-            return .disconnected
-        }
-        return lastFailure ? .issues : .connected
+        guard let lastSeen, now.timeIntervalSince(lastSeen) <= staleAfter else { return .disconnected }
+        if lastFailure { return .issues }
+        return verified ? .connected : .disconnected
     }
 }

@@ -62,7 +62,7 @@ struct AssetPagesController {
             "environment": asset.environment.rawValue, "status": asset.status(now: now).rawValue,
             "statusClass": Display.statusClass(asset.status(now: now)), "hasHealth": asset.healthScore != nil,
             "healthBand": Display.healthBand(asset.healthScore), "createdAt": Display.time(asset.createdAt)!,
-            "updatedAt": Display.time(asset.updatedAt)!,
+            "updatedAt": Display.time(asset.updatedAt)!, "ownerName": "—",
         ]
         row["server"] = asset.host
         row["port"] = asset.port.map(String.init)

@@ -61,11 +61,11 @@ public struct AssetStore: Sendable {
             arguments += [engine.rawValue]
         }
         if let status = query.status {
-            let fresh = "(verified = 1 AND last_seen_at IS NOT NULL AND last_seen_at >= ?)"
+            let fresh = "(last_seen_at IS NOT NULL AND last_seen_at >= ?)"
             switch status {
-            case .connected: clauses.append("\(fresh) AND last_failure IS NULL")
+            case .connected: clauses.append("\(fresh) AND last_failure IS NULL AND verified = 1")
             case .issues: clauses.append("\(fresh) AND last_failure IS NOT NULL")
-            case .disconnected: clauses.append("NOT \(fresh)")
+            case .disconnected: clauses.append("NOT (\(fresh) AND (last_failure IS NOT NULL OR verified = 1))")
             }
             arguments += [now.unixTime - AssetStatusRule.staleAfter]
         }
