@@ -13,7 +13,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     router.add(middleware: SecurityHeadersMiddleware(tls: services.config.tlsEnabled))
     router.add(middleware: AuthMiddleware(services: services))
     router.add(middleware: AuditMiddleware(services: services))
-    StaticController().register(on: router)
+    StaticController(dataDir: services.config.dataDir).register(on: router)
     AuthPagesController(services: services).register(on: router)
     AssetPagesController(services: services).register(on: router)
     AdminPagesController(services: services).register(on: router)

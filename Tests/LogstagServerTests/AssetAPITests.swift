@@ -219,3 +219,26 @@ struct AssetAPITests {
         }
     }
 }
+
+@Suite("Installers served by the server")
+struct InstallerRouteTests {
+    @Test("Linux and Windows installers are served; a missing Windows build answers 404 with a reason; a placed one is verified")
+    func installers() async throws {
+        let server = try TestServer()
+        try await server.test { client async throws in
+            let sh = try await client.execute(uri: "/install.sh", method: .get)
+            #expect(sh.status == .ok && sh.text.hasPrefix("#!"))
+            let ps1 = try await client.execute(uri: "/install.ps1", method: .get)
+            #expect(ps1.status == .ok && ps1.text.contains("Get-FileHash"))
+            let exe = try await client.execute(uri: "/download/logstag.exe", method: .get)
+            #expect(exe.status == .notFound)
+            #expect(exe.text.contains("Windows"))
+        }
+        try FileManager.default.createDirectory(atPath: server.dataDir + "/downloads", withIntermediateDirectories: true)
+        try Data("MZ fake".utf8).write(to: URL(fileURLWithPath: server.dataDir + "/downloads/logstag.exe"))
+        try await server.test { client async throws in
+            let sum = try await client.execute(uri: "/download/logstag.exe.sha256", method: .get)
+            #expect(sum.text == Crypto.sha256Hex("MZ fake") + "  logstag.exe\n")
+        }
+    }
+}

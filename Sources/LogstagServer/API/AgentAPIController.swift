@@ -32,16 +32,18 @@ struct AgentAPIController {
         context.audit.skip = true
         let started = ContinuousClock.now
         var orgID = ""
+        var actor = context.identity?.agent.map { "agent:\($0.hostname)" } ?? "agent (registration token)"
         var status = HTTPResponse.Status.internalServerError
         defer {
             // Every redemption attempt is audited under the token's organisation when known.
             let entry = AuditRecorder.entry(
                 services: services, request: request, context: context, identity: context.identity, status: status.code,
-                duration: ContinuousClock.now - started, body: nil, orgID: orgID, action: "enroll agent")
+                duration: ContinuousClock.now - started, body: nil, orgID: orgID, email: actor, action: "enroll agent")
             try? services.audit.append(entry)
         }
         do {
             let body = try await RequestBody.json(EnrollmentRequest.self, from: request, context: context)
+            if context.identity == nil { actor = "agent:\(body.hostname.prefix(100))" }
             let (response, org) = try agents.enroll(body, existing: context.identity?.agent)
             orgID = org
             context.audit.entity = ("asset", response.assetID)

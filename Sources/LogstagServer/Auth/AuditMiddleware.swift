@@ -70,7 +70,7 @@ enum AuditRecorder {
         let entity = context.audit.entity ?? inferEntity(route: route, context: context)
         return AuditEntry(
             orgID: orgID ?? identity?.orgID ?? "", at: services.clock(), userID: actor?.id, userEmail: actorEmail,
-            role: (role ?? identity?.role)?.displayName, method: request.method.rawValue, route: route,
+            role: identity?.agent != nil ? "Agent" : (role ?? identity?.role)?.displayName, method: request.method.rawValue, route: route,
             action: action ?? actionName(method: request.method, route: route), entityType: entity?.type, entityID: entity?.id,
             status: status, durationMs: Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15,
             clientIP: context.clientIP, userAgent: request.headers[.userAgent].map { String($0.prefix(200)) }, body: body)

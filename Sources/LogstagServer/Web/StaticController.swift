@@ -4,10 +4,15 @@ import LogstagResources
 
 /// Embedded static files, the installer, this binary (for agent hosts) and the liveness probe.
 struct StaticController {
+    let dataDir: String
+
     func register(on router: Router<AppRequestContext>) {
         router.get("static/{file}", use: staticFile)
         router.get("install.sh", use: installScript)
+        router.get("install.ps1", use: windowsInstaller)
         router.get("download/logstag", use: binary)
+        router.get("download/logstag.exe", use: windowsBinary)
+        router.get("download/logstag.exe.sha256", use: windowsChecksum)
         router.get("download/logstag.sha256", use: checksum)
         router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
     }
@@ -31,6 +36,29 @@ struct StaticController {
         guard let data = BundledResources.data("install.sh") else { throw AppError.notFound("installer") }
         return Response(status: .ok, headers: [.contentType: "text/x-shellscript; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    func windowsInstaller(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let data = BundledResources.data("install/install.ps1") else { throw AppError.notFound("installer") }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Windows agent builds are not produced by this (Linux) server; an operator may place one at
+    /// `<data_dir>/downloads/logstag.exe` and the installer then finds it here.
+    func windowsBinary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let data = FileManager.default.contents(atPath: windowsBuildPath) else { throw Self.noWindowsBuild }
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func windowsChecksum(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let data = FileManager.default.contents(atPath: windowsBuildPath) else { throw Self.noWindowsBuild }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: "\(Crypto.sha256Hex(data))  logstag.exe\n")))
+    }
+
+    var windowsBuildPath: String { dataDir + "/downloads/logstag.exe" }
+
+    static let noWindowsBuild = AppError(
+        .notFound, "no_windows_build", "This server does not offer a Windows agent build. Place one at <data_dir>/downloads/logstag.exe.")
 
     func binary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let data = try SelfBinary.shared.contents()
