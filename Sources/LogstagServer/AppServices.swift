@@ -25,7 +25,8 @@ public struct AppServices: Sendable {
     public let logger: Logger
 
     public init(config: ServerConfig, database: AppDatabase, pepper: [UInt8], hasher: PasswordHasher = .owasp,
-                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "logstag.server")) {
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "logstag.server"),
+                maxPendingBatches: Int = IngestQueue.defaultMaxPending) {
         self.config = config
         self.database = database
         self.accounts = AccountStore(database)
@@ -36,7 +37,7 @@ public struct AppServices: Sendable {
         self.audit = AuditStore(database, hash: { Crypto.sha256Hex($0) })
         self.hasher = hasher
         self.throttle = LoginThrottle(clock: clock)
-        self.ingestQueue = IngestQueue(store: IngestStore(database), clock: clock)
+        self.ingestQueue = IngestQueue(store: IngestStore(database), clock: clock, maxPending: maxPendingBatches)
         self.commandSignal = CommandSignal()
         self.pepper = pepper
         self.clock = clock

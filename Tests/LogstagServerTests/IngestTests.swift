@@ -220,4 +220,19 @@ struct IngestTests {
             #expect(ContinuousClock.now - started >= .milliseconds(900))
         }
     }
+
+    @Test("An overloaded server answers 503 with Retry-After and stores nothing")
+    func overload() async throws {
+        // A queue that admits nothing stands for one whose 2,000 slots are all taken.
+        let server = try TestServer(maxPendingBatches: 0)
+        try await server.test { client async throws in
+            let (agent, id, _) = try await Self.enrolled(server, client)
+            let response = try await agent.ingest(AgentSimulator.batch(assetID: id, at: server.clock.now))
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.json["code"] as? String == "overloaded")
+            let retryAfter = Int(response.headers[.retryAfter] ?? "") ?? 0
+            #expect((5...30).contains(retryAfter))
+        }
+        #expect(try count(server, "snapshots") == 0)
+    }
 }

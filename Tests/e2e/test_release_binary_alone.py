@@ -103,3 +103,17 @@ def test_agent_and_setup_modes_say_they_are_not_in_this_release(logstag_bin: Pat
         assert hint in result.stderr, (mode, result.stderr)
     bad = subprocess.run([str(logstag_bin), "--mode", "proxy"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0 and "mode" in bad.stderr
+
+
+def test_check_config_names_the_key_and_line(logstag_bin: Path, tmp_path: Path):
+    """A malformed config stops start-up with a message naming the key and its line."""
+    config = tmp_path / "server.toml"
+    config.write_text('[server]\nlisten = "127.0.0.1:8080"\n\nlisen = "oops"\n')
+    result = subprocess.run([str(logstag_bin), "--mode", "server", "--config", str(config), "--check-config"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 78, result
+    assert "lisen" in result.stderr and "line 4" in result.stderr, result.stderr
+    config.write_text('[server]\nlisten = "127.0.0.1:8080"\n')
+    ok = subprocess.run([str(logstag_bin), "--mode", "server", "--config", str(config), "--check-config"],
+                        cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0 and "Configuration OK" in ok.stdout

@@ -11,21 +11,23 @@ import LogstagStorage
 public actor IngestQueue {
     public struct Overloaded: Error {}
 
-    public static let maxPending = 2_000
+    public static let defaultMaxPending = 2_000
     static let maxPerTransaction = 256
 
     private let store: IngestStore
     private let clock: @Sendable () -> Date
+    private let maxPending: Int
     private var pending: [(work: IngestStore.Work, continuation: CheckedContinuation<IngestStore.Outcome, any Error>)] = []
     private var flushing = false
 
-    public init(store: IngestStore, clock: @escaping @Sendable () -> Date) {
+    public init(store: IngestStore, clock: @escaping @Sendable () -> Date, maxPending: Int = defaultMaxPending) {
         self.store = store
         self.clock = clock
+        self.maxPending = maxPending
     }
 
     public func submit(_ work: IngestStore.Work) async throws -> IngestStore.Outcome {
-        guard pending.count < Self.maxPending else { throw Overloaded() }
+        guard pending.count < maxPending else { throw Overloaded() }
         return try await withCheckedThrowingContinuation { continuation in
             pending.append((work, continuation))
             if !flushing {

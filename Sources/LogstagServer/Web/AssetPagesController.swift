@@ -71,6 +71,7 @@ struct AssetPagesController {
         row["healthScore"] = asset.healthScore
         row["agentID"] = asset.agentID
         row["lastSeen"] = Display.relative(asset.lastSeenAt, now: now)
+        row["databaseName"] = asset.databaseName
         return row
     }
 

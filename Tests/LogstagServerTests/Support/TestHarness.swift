@@ -31,7 +31,7 @@ struct TestServer {
 
     static let password = "correct horse battery staple"
 
-    init(config: ServerConfig = ServerConfig()) throws {
+    init(config: ServerConfig = ServerConfig(), maxPendingBatches: Int = IngestQueue.defaultMaxPending) throws {
         let clock = TestClock()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("logstag-test-\(UUID().uuidString)").path
         var config = config
@@ -43,7 +43,8 @@ struct TestServer {
         logger.logLevel = .critical
         services = AppServices(
             config: config, database: database, pepper: Array(repeating: 7, count: 32),
-            hasher: PasswordHasher(memoryKiB: 256, iterations: 1, parallelism: 1), clock: { clock.now }, logger: logger)
+            hasher: PasswordHasher(memoryKiB: 256, iterations: 1, parallelism: 1), clock: { clock.now }, logger: logger,
+            maxPendingBatches: maxPendingBatches)
         self.clock = clock
         self.dataDir = dir
     }
