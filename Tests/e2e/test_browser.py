@@ -18,7 +18,8 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import (
-    ElementClickInterceptedException, ElementNotInteractableException, NoSuchElementException, TimeoutException,
+    ElementClickInterceptedException, ElementNotInteractableException, NoSuchElementException,
+    StaleElementReferenceException, TimeoutException, WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -164,7 +165,7 @@ class Page:
         action()
         if dialog_timeout:
             self.accept_dialog(dialog_timeout)
-        WebDriverWait(self.driver, 20).until(EC.staleness_of(old))
+        WebDriverWait(self.driver, 20).until(lambda _: _left(old))
         self.wait_loaded()
 
     def wait_loaded(self) -> None:
@@ -179,6 +180,20 @@ class Page:
         except TimeoutException:
             return False
         self.driver.switch_to.alert.accept()
+        return True
+
+
+def _left(old: WebElement) -> bool:
+    """True once `old` no longer belongs to the current document.
+
+    Chromedriver reports a replaced document either as a stale reference or, in a race while
+    the new document is attaching, as an inspector error ("Node with given id does not belong
+    to the document"); both mean the browser has left the page.
+    """
+    try:
+        old.is_enabled()
+        return False
+    except (StaleElementReferenceException, WebDriverException):
         return True
 
 
