@@ -128,7 +128,7 @@ class Page:
         self.click(chosen)
         if settle:
             try:
-                WebDriverWait(self.driver, settle).until(EC.staleness_of(old))
+                WebDriverWait(self.driver, settle).until(lambda _: _left(old))
                 self.wait_loaded()
             except TimeoutException:
                 pass  # the form does not submit itself
