@@ -15,6 +15,8 @@ public struct AppServices: Sendable {
     public let audit: AuditStore
     public let hasher: PasswordHasher
     public let throttle: LoginThrottle
+    /// Failed registration-token redemptions: 10 per client IP per minute.
+    public let enrollThrottle: LoginThrottle
     public let ingestQueue: IngestQueue
     public let commandSignal: CommandSignal
     let heartbeats = HeartbeatThrottle()
@@ -37,6 +39,7 @@ public struct AppServices: Sendable {
         self.audit = AuditStore(database, hash: { Crypto.sha256Hex($0) })
         self.hasher = hasher
         self.throttle = LoginThrottle(clock: clock)
+        self.enrollThrottle = LoginThrottle(clock: clock, window: 60, perAccount: .max, perIP: 10)
         self.ingestQueue = IngestQueue(store: IngestStore(database), clock: clock, maxPending: maxPendingBatches)
         self.commandSignal = CommandSignal()
         self.pepper = pepper

@@ -181,4 +181,26 @@ struct EnrollmentTests {
         let rows = try await f.server.services.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots")! }
         #expect(rows == 0)
     }
+
+    @Test("More than 10 failed redemptions per minute from one address get 429 with Retry-After, even for a good token")
+    func redemptionThrottle() async throws {
+        let f = try Fixture()
+        try await f.server.test { client async throws in
+            let id = try await f.newAsset(client)
+            let good = try await f.token(client, id)
+            var agent = AgentSimulator(client: client)
+            for _ in 0..<10 {
+                #expect(try await agent.enroll(token: "lsr_garbage").status == .unauthorized)
+            }
+            let blocked = try await agent.enroll(token: good)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.json["code"] as? String == "too_many_attempts")
+            #expect(Int(blocked.headers[.retryAfter] ?? "") != nil)
+            f.server.clock.advance(61)
+            #expect(try await agent.enroll(token: good).status == .created)
+        }
+        // Every attempt is audited, the refused ones included.
+        let attempts = try f.server.services.audit.list(orgID: "", query: AuditQuery(from: .distantPast, to: .distantFuture)).total
+        #expect(attempts == 11)
+    }
 }

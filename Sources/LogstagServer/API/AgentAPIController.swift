@@ -42,6 +42,11 @@ struct AgentAPIController {
             try? services.audit.append(entry)
         }
         do {
+            if let wait = await services.enrollThrottle.blockedFor(account: "", ip: context.clientIP) {
+                var error = AppError(.tooManyRequests, "too_many_attempts", "Too many failed enrolments from this address; retry later.")
+                error.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+                throw error
+            }
             let body = try await RequestBody.json(EnrollmentRequest.self, from: request, context: context)
             if context.identity == nil { actor = "agent:\(body.hostname.prefix(100))" }
             let (response, org) = try agents.enroll(body, existing: context.identity?.agent)
@@ -51,6 +56,9 @@ struct AgentAPIController {
             return try JSONResponse.encode(response, status: .created)
         } catch let error as AppError {
             status = error.status
+            if error.status == .unauthorized {
+                await services.enrollThrottle.recordFailure(account: "", ip: context.clientIP)
+            }
             throw error
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Sign-in throttling: at most 5 failures per account and 20 per client IP in any 5 minutes.
-/// Past either limit every attempt (right password or not) is refused for the rest of the
-/// window, with the same answer for known and unknown accounts so it reveals nothing.
+/// Failure throttling. For sign-in: at most 5 failures per account and 20 per client IP in any
+/// 5 minutes; past either limit every attempt (right password or not) is refused for the rest
+/// of the window, with the same answer for known and unknown accounts so it reveals nothing.
+/// The same mechanism limits failed registration-token redemptions (10 per IP per minute).
 ///
 /// Kept in memory: a restart forgets failures, which only helps an attacker by one window per
 /// restart; a scaled-out deployment would move this table to the shared store.
@@ -11,23 +12,33 @@ public actor LoginThrottle {
     public static let perAccount = 5
     public static let perIP = 20
 
+    private let window: TimeInterval
+    private let perAccount: Int
+    private let perIP: Int
+
     private var failuresByAccount: [String: [Date]] = [:]
     private var failuresByIP: [String: [Date]] = [:]
     private let clock: @Sendable () -> Date
 
-    public init(clock: @escaping @Sendable () -> Date) { self.clock = clock }
+    public init(clock: @escaping @Sendable () -> Date, window: TimeInterval = LoginThrottle.window,
+                perAccount: Int = LoginThrottle.perAccount, perIP: Int = LoginThrottle.perIP) {
+        self.clock = clock
+        self.window = window
+        self.perAccount = perAccount
+        self.perIP = perIP
+    }
 
     /// Seconds until attempts are allowed again, or nil when not blocked.
     public func blockedFor(account: String, ip: String) -> TimeInterval? {
         let now = clock()
         prune(now)
         var until: Date?
-        if let list = failuresByAccount[account.lowercased()], list.count >= Self.perAccount { until = list[list.count - Self.perAccount] }
-        if let list = failuresByIP[ip], list.count >= Self.perIP {
-            let ipUntil = list[list.count - Self.perIP]
+        if let list = failuresByAccount[account.lowercased()], list.count >= perAccount { until = list[list.count - perAccount] }
+        if let list = failuresByIP[ip], list.count >= perIP {
+            let ipUntil = list[list.count - perIP]
             until = max(until ?? ipUntil, ipUntil)
         }
-        return until.map { max(1, $0.addingTimeInterval(Self.window).timeIntervalSince(now)) }
+        return until.map { max(1, $0.addingTimeInterval(window).timeIntervalSince(now)) }
     }
 
     public func recordFailure(account: String, ip: String) {
@@ -42,7 +53,7 @@ public actor LoginThrottle {
     }
 
     private func prune(_ now: Date) {
-        let cutoff = now.addingTimeInterval(-Self.window)
+        let cutoff = now.addingTimeInterval(-window)
         failuresByAccount = failuresByAccount.compactMapValues { list in
             let kept = list.filter { $0 > cutoff }
             return kept.isEmpty ? nil : kept
