@@ -44,11 +44,4 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         guard let identity else { throw AppError.unauthenticated }
         return identity
     }
-
-    /// The identity of a person or API key holding the permission, or 401/403.
-    public func require(_ permission: Permission) throws -> Identity {
-        let identity = try requireIdentity()
-        try identity.require(permission)
-        return identity
-    }
 }

@@ -146,10 +146,4 @@ public struct AssetStore: Sendable {
         }
     }
 
-    /// The asset's name, when it exists in this organisation.
-    public func assetName(orgID: String, id: String) throws -> String? {
-        try db.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT name FROM assets WHERE org_id = ? AND id = ?", arguments: [orgID, id])
-        }
-    }
 }

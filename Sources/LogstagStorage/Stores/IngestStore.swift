@@ -128,21 +128,7 @@ public struct IngestStore: Sendable {
         return points
     }
 
-    // MARK: - Reading (for later explorers and tests)
-
-    /// The latest snapshot of one signal for an asset.
-    public func latestSnapshot(orgID: String, assetID: String, signal: String) throws -> (status: String, reason: String?, rows: String?, at: Date)? {
-        try db.writer.read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT status, reason, rows_json, collected_at FROM snapshots
-                    WHERE org_id = ? AND asset_id = ? AND signal = ? ORDER BY collected_at DESC, id DESC LIMIT 1
-                    """,
-                arguments: [orgID, assetID, signal]
-            ).map { ($0["status"], $0["reason"], $0["rows_json"], $0.date("collected_at")!) }
-        }
-    }
+    // MARK: - Reading
 
     /// Points of one metric of an asset in a time range, oldest first.
     public func series(orgID: String, assetID: String, metric: String, from: Date, to: Date) throws -> [(Date, Double)] {
