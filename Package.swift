@@ -77,16 +77,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: - Agent and setup (filled in by later issues; no server imports).
-        .target(name: "LogstagAgent", dependencies: ["LogstagCore"], swiftSettings: swiftSettings),
-        .target(name: "LogstagSetup", dependencies: ["LogstagCore"], swiftSettings: swiftSettings),
+        // MARK: - Agent and setup (client side: no server or storage imports).
+        .target(
+            name: "LogstagAgent",
+            dependencies: [
+                "LogstagCore", "LogstagResources", "COpenSSL", "CZlib", "CLibPQ", "CHiredis", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "LogstagSetup", dependencies: ["LogstagCore", "LogstagAgent"], swiftSettings: swiftSettings),
 
         // MARK: - System libraries, one shim each.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: - Tests, one target per module.
+        .testTarget(
+            name: "LogstagAgentTests",
+            dependencies: ["LogstagAgent", "LogstagCore", "LogstagResources", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LogstagSetupTests",
+            dependencies: ["LogstagSetup", "LogstagAgent", "LogstagCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LogstagCoreTests", dependencies: ["LogstagCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogstagStorageTests",

@@ -37,8 +37,8 @@ SKIP_USER=${LOGSTAG_SKIP_USER:-0}
 SKIP_DEPS=${LOGSTAG_SKIP_DEPS:-0}
 BIN_PATH=$PREFIX/bin/logstag
 SERVICE_USER=logstag
-BUILD_DEPS="libssl-dev libargon2-dev zlib1g-dev libsqlite3-dev pkg-config"
-RUNTIME_DEPS="libssl3 libargon2-1 zlib1g libsqlite3-0"
+BUILD_DEPS="libssl-dev libargon2-dev zlib1g-dev libsqlite3-dev libpq-dev libhiredis-dev libcurl4-openssl-dev pkg-config"
+RUNTIME_DEPS="libssl3 libargon2-1 zlib1g libsqlite3-0 libpq5 libhiredis0.14 libcurl4"
 WORK_DIR=""
 
 say() { printf '%s\n' "$*"; }

@@ -4,3 +4,5 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/crypto.h>
+// Agent secrets (LogstagAgent/Secrets): HKDF through EVP_PKEY_derive and AES-256-GCM.
+#include <openssl/kdf.h>

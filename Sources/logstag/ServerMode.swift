@@ -4,11 +4,20 @@ import Logging
 import LogstagServer
 import LogstagStorage
 
-/// Flags of the server mode. Values given here override the file and the environment.
-struct ServerOptions: ParsableArguments {
-    @Option(help: "TOML configuration file (see Resources/config/server.example.toml).")
+/// Options every mode understands.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "TOML configuration file (server: /etc/logstag/server.toml, agent: /etc/logstag/agent.toml).")
     var config: String?
 
+    @Flag(help: "Validate the configuration without connecting anywhere, print every problem and exit (1 when there are problems).")
+    var checkConfig = false
+
+    @Option(help: "Agent and setup: the [targets.<name>] table to enroll, test or write.")
+    var target: String?
+}
+
+/// Flags of the server mode. Values given here override the file and the environment.
+struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on, HOST:PORT (default 127.0.0.1:8080).")
     var listen: String?
 
@@ -17,9 +26,6 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "Public URL of this server, used in install commands and links.")
     var publicUrl: String?
-
-    @Flag(help: "Validate the configuration and exit.")
-    var checkConfig = false
 
     @Flag(help: "Create an organisation and its Account Owner non-interactively (password on stdin or LOGSTAG_OWNER_PASSWORD).")
     var createOwner = false
@@ -39,13 +45,14 @@ struct ServerOptions: ParsableArguments {
 
 /// Runs the server or one of its one-shot actions.
 struct ServerMode {
+    let common: CommonOptions
     let options: ServerOptions
 
     func run() async throws {
         let config = try loadConfig()
         var logger = Logger(label: "logstag.server")
         logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
-        if options.checkConfig {
+        if common.checkConfig {
             print("Configuration OK (listen \(config.host):\(config.port), data \(config.dataDir), \(config.tlsEnabled ? "HTTPS" : "HTTP")).")
             return
         }
@@ -56,7 +63,7 @@ struct ServerMode {
 
     func loadConfig() throws -> ServerConfig {
         var fileText: String?
-        if let path = options.config {
+        if let path = common.config {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("Cannot read the configuration file \(path).")
             }
@@ -68,7 +75,7 @@ struct ServerMode {
         if let publicURL = options.publicUrl { flags["public_url"] = publicURL }
         do {
             return try ServerConfig.load(
-                fileText: fileText, fileName: options.config ?? "config", environment: ProcessInfo.processInfo.environment, flags: flags)
+                fileText: fileText, fileName: common.config ?? "config", environment: ProcessInfo.processInfo.environment, flags: flags)
         } catch {
             FileHandle.standardError.write(Data("Configuration error: \(error.message)\n".utf8))
             throw ExitCode(78)

@@ -51,6 +51,29 @@ struct IngestTests {
         #expect(statuses == ["sessions=ok:", "statements=unavailable:unsupported"])
     }
 
+    @Test("The collection API and the asset page show the latest outcome of each signal, unavailable ones with their reason")
+    func collectionHealth() async throws {
+        let server = try TestServer()
+        try await server.test { client async throws in
+            let (agent, id, headers) = try await Self.enrolled(server, client)
+            let empty = try await client.json(.get, "/api/v1/assets/\(id)/collection", headers)
+            #expect((empty.json["signals"] as? [Any])?.isEmpty == true)
+            let denied = SignalPayload(name: "statements", status: .unavailable, reason: .permission, message: "permission denied for view pg_hba_file_rules", durationMs: 2)
+            #expect(try await agent.ingest(AgentSimulator.batch(assetID: id, at: server.clock.now, rows: 2, extra: [denied])).status == .ok)
+            let view = try await client.json(.get, "/api/v1/assets/\(id)/collection", headers)
+            #expect(view.json["ok"] as? Int == 1)
+            #expect(view.json["unavailable"] as? Int == 1)
+            let signals = try #require(view.json["signals"] as? [[String: Any]])
+            #expect(signals.map { $0["name"] as? String } == ["sessions", "statements"])
+            #expect(signals[0]["rows"] as? Int == 2)
+            #expect(signals[1]["reason"] as? String == "permission")
+            let page = try await client.execute(uri: "/assets/\(id)", method: .get, headers: headers)
+            let html = String(buffer: page.body)
+            #expect(html.contains("Unavailable (permission)"))
+            #expect(html.contains("permission denied for view pg_hba_file_rules"))
+        }
+    }
+
     @Test("A resent batch (same Idempotency-Key, same body) is stored once; a different body with that key is 422")
     func idempotency() async throws {
         let server = try TestServer()
@@ -143,9 +166,15 @@ struct IngestTests {
             #expect(command["kind"] as? String == "connection_test")
             #expect(try await agent.answer(command: command["id"] as! String, success: true).status == .noContent)
             #expect(try await status() == "Connected")
-            // A collection that fails on permissions: Issues (still connected, but degraded).
-            let denied = SignalPayload(name: "statements", status: .unavailable, reason: .permission, message: "permission denied", durationMs: 1)
+            // One signal the monitoring user may not read is a coverage gap, not a degraded asset.
+            let denied = SignalPayload(name: "hba_rules", status: .unavailable, reason: .permission, message: "permission denied", durationMs: 1)
             #expect(try await agent.ingest(AgentSimulator.batch(assetID: id, at: server.clock.now, extra: [denied])).status == .ok)
+            #expect(try await status() == "Connected")
+            // A collection that cannot reach or log in to the database: Issues (agent alive, database not monitored).
+            var unreachable = AgentSimulator.batch(assetID: id, at: server.clock.now)
+            unreachable.payloads[0].targetStatus = TargetStatus(ok: false, reason: .auth, message: "password authentication failed")
+            unreachable.payloads[0].signals = []
+            #expect(try await agent.ingest(unreachable).status == .ok)
             #expect(try await status() == "Issues")
             #expect(try await client.json(.get, "/api/v1/assets?status=Issues", headers).json["total"] as? Int == 1)
             // Healthy again.
@@ -162,6 +191,20 @@ struct IngestTests {
             #expect(try await status() == "Disconnected")
             let retest = try #require(try await agent.pollCommands().jsonArray.first)
             _ = try await agent.answer(command: retest["id"] as! String, success: true)
+            #expect(try await status() == "Connected")
+            // A test that logs in but finds a missing grant: Issues, and collections do not clear
+            // it; only a later test with every prerequisite in place does.
+            server.clock.advance(61)
+            #expect(try await client.json(.post, "/api/v1/assets/\(id)/connection-tests", headers).status == .accepted)
+            let partial = try #require(try await agent.pollCommands().jsonArray.first)
+            _ = try await agent.answer(command: partial["id"] as! String, success: true, failedCheck: true)
+            #expect(try await status() == "Issues")
+            #expect(try await agent.ingest(AgentSimulator.batch(assetID: id, at: server.clock.now)).status == .ok)
+            #expect(try await status() == "Issues")
+            server.clock.advance(61)
+            #expect(try await client.json(.post, "/api/v1/assets/\(id)/connection-tests", headers).status == .accepted)
+            let fixed = try #require(try await agent.pollCommands().jsonArray.first)
+            _ = try await agent.answer(command: fixed["id"] as! String, success: true)
             #expect(try await status() == "Connected")
         }
     }

@@ -93,6 +93,7 @@ struct RouteMatrixTests {
         .init(.post, "/api/v1/assets/{asset}/registration-token", needs: .manageDatabases, .created),
         .init(.post, "/api/v1/assets/{asset}/connection-tests", needs: .manageDatabases, .accepted),
         .init(.get, "/api/v1/assets/{asset}/connection-tests/{test}", needs: .manageDatabases, .ok),
+        .init(.get, "/api/v1/assets/{asset}/collection", needs: .manageDatabases, .ok),
         .init(.get, "/api/v1/members", needs: .manageMembers, .ok),
         .init(.patch, "/api/v1/members/{fresh_member}", ["role": "dba"], needs: .manageMembers, .noContent),
         .init(.delete, "/api/v1/members/{fresh_member}", needs: .manageMembers, .noContent),

@@ -95,12 +95,17 @@ def test_binary_alone_serves_every_page(logstag_bin: Path, tmp_path: Path):
         assert checksum.split()[0] == sha256_file(binary), "the served checksum is not this binary's"
 
 
-def test_agent_and_setup_modes_say_they_are_not_in_this_release(logstag_bin: Path, tmp_path: Path):
-    """Until the agent release, the two other modes explain themselves and exit 64 (EX_USAGE)."""
-    for mode, hint in (("agent", "agent release"), ("setup", "web UI")):
-        result = subprocess.run([str(logstag_bin), "--mode", mode], cwd=tmp_path, capture_output=True, text=True, timeout=30)
-        assert result.returncode == 64, (mode, result.returncode, result.stderr)
-        assert hint in result.stderr, (mode, result.stderr)
+def test_agent_and_setup_modes_explain_what_is_missing(logstag_bin: Path, tmp_path: Path):
+    """Without a configuration (agent) or a terminal (setup) the modes say what to do and exit non-zero."""
+    missing = tmp_path / "absent.toml"
+    agent = subprocess.run([str(logstag_bin), "--mode", "agent", "--config", str(missing)], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert agent.returncode not in (0, 64), (agent.returncode, agent.stderr)
+    assert str(missing) in agent.stderr, agent.stderr
+    setup = subprocess.run([str(logstag_bin), "--mode", "setup"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=30, stdin=subprocess.DEVNULL, env=clean_env())
+    assert setup.returncode == 1, (setup.returncode, setup.stdout, setup.stderr)
+    assert "Traceback" not in setup.stderr and "Fatal error" not in setup.stderr, setup.stderr
     bad = subprocess.run([str(logstag_bin), "--mode", "proxy"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0 and "mode" in bad.stderr
 

@@ -21,6 +21,7 @@ struct APIController {
         api.post("assets/{id}/registration-token", use: issueToken)
         api.post("assets/{id}/connection-tests", use: requestTest)
         api.get("assets/{id}/connection-tests/{testId}", use: getTest)
+        api.get("assets/{id}/collection", use: collection)
         api.get("members", use: listMembers)
         api.patch("members/{userId}", use: changeRole)
         api.delete("members/{userId}", use: removeMember)
@@ -93,6 +94,14 @@ struct APIController {
     func getAsset(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try person(context, .manageDatabases)
         return try JSONResponse.encode(try assetView(try assets.get(identity: identity, id: try context.parameters.require("id"))))
+    }
+
+    /// The latest outcome of every signal the agent collects for this asset (self-monitoring).
+    func collection(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try person(context, .manageDatabases)
+        let asset = try assets.get(identity: identity, id: try context.parameters.require("id"))
+        let signals = try services.ingest.latestSignals(orgID: identity.orgID, assetID: asset.id)
+        return try JSONResponse.encode(CollectionView(signals))
     }
 
     func updateAsset(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -171,7 +171,8 @@ struct AgentService: Sendable {
         let json = try result.result.map { String(decoding: try WireCoding.encoder().encode($0), as: UTF8.self) }
         do {
             try services.agents.complete(
-                agentID: agent.id, commandID: commandID, passed: passed, resultJSON: json, message: result.message.map { String($0.prefix(2000)) },
+                agentID: agent.id, commandID: commandID, passed: passed,
+                failedPrerequisites: result.result?.checks.filter { $0.status == .fail }.map(\.name) ?? [], resultJSON: json, message: result.message.map { String($0.prefix(2000)) },
                 now: services.clock())
         } catch let error as StorageError {
             throw AppError.from(error)

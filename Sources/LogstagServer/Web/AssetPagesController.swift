@@ -249,6 +249,22 @@ struct AssetPagesController {
         }
         if let testID { fields["testPollURL"] = "/api/v1/assets/\(asset.id)/connection-tests/\(testID)" }
         fields["setupURL"] = "/assets/\(asset.id)/setup"
+        let collection = try services.ingest.latestSignals(orgID: identity.orgID, assetID: asset.id)
+        if !collection.isEmpty {
+            let ok = collection.filter { $0.status == "ok" }.count
+            fields["collection"] = [
+                "ok": ok, "unavailable": collection.count - ok,
+                "signals": collection.map { signal -> [String: Any] in
+                    var row: [String: Any] = [
+                        "name": signal.signal, "tier": signal.tier, "isOK": signal.status == "ok", "rows": signal.rowCount,
+                        "statusLabel": signal.status == "ok" ? "OK" : "Unavailable (\(signal.reason ?? "error"))",
+                        "duration": String(format: "%.0f ms", signal.durationMs), "collectedAt": Display.time(signal.collectedAt) ?? "",
+                    ]
+                    row["message"] = signal.message
+                    return row
+                },
+            ] as [String: Any]
+        }
         fields["healthCheckNote"] =
             "No health check report exists yet for this instance. Health Check reports arrive with the Health Check release; this instance will be preselected."
         return WebRenderer.shared.render("asset_detail", fields, status: error?.status ?? .ok)

@@ -24,6 +24,8 @@ public struct Asset: Sendable, Equatable {
     public var lastSeenAt: Date? = nil
     public var lastCheckAt: Date? = nil
     public var lastFailure: String? = nil
+    /// The failed prerequisite checks of the latest connection test, if any.
+    public var prerequisiteFailure: String? = nil
     public var verified: Bool = false
     public var healthScore: Int? = nil
 
@@ -56,13 +58,14 @@ public struct Asset: Sendable, Equatable {
         lastSeenAt = row.date("last_seen_at")
         lastCheckAt = row.date("last_check_at")
         lastFailure = row["last_failure"]
+        prerequisiteFailure = row["prerequisite_failure"]
         verified = row["verified"]
         healthScore = row["health_score"]
     }
 
     /// Connected / Disconnected / Issues per the 5-minute rule (see `AssetStatusRule`).
     public func status(now: Date) -> AssetStatus {
-        AssetStatusRule.status(verified: verified, lastSeen: lastSeenAt, lastFailure: lastFailure != nil, now: now)
+        AssetStatusRule.status(verified: verified, lastSeen: lastSeenAt, lastFailure: lastFailure != nil || prerequisiteFailure != nil, now: now)
     }
 }
 

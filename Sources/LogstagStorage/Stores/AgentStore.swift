@@ -186,7 +186,12 @@ public struct AgentStore: Sendable {
 
     /// Records a command's result. A passing connection test marks the asset verified (Connected)
     /// and clears its failure; a failing one records the failure (Issues while traffic flows).
-    public func complete(agentID: String, commandID: String, passed: Bool, resultJSON: String?, message: String?, now: Date) throws {
+    /// `failedPrerequisites` names the checks that failed although the test connected; they
+    /// keep the asset at Issues until a later test finds them fixed.
+    public func complete(
+        agentID: String, commandID: String, passed: Bool, failedPrerequisites: [String] = [], resultJSON: String?, message: String?,
+        now: Date
+    ) throws {
         try db.writer.write { db in
             guard let row = try Row.fetchOne(
                 db,
@@ -200,9 +205,10 @@ public struct AgentStore: Sendable {
                 arguments: [passed ? "passed" : "failed", now.unixTime, resultJSON, message, commandID])
             if command.kind == CommandKind.connectionTest.rawValue {
                 if passed {
+                    let prerequisites = failedPrerequisites.isEmpty ? nil : failedPrerequisites.joined(separator: "; ")
                     try db.execute(
-                        sql: "UPDATE assets SET verified = 1, last_failure = NULL, last_seen_at = ? WHERE id = ?",
-                        arguments: [now.unixTime, command.assetID])
+                        sql: "UPDATE assets SET verified = 1, last_failure = NULL, prerequisite_failure = ?, last_seen_at = ? WHERE id = ?",
+                        arguments: [prerequisites, now.unixTime, command.assetID])
                 } else {
                     try db.execute(
                         sql: "UPDATE assets SET last_failure = ?, last_seen_at = ? WHERE id = ?",

@@ -63,9 +63,10 @@ public struct AssetStore: Sendable {
         if let status = query.status {
             let fresh = "(last_seen_at IS NOT NULL AND last_seen_at >= ?)"
             switch status {
-            case .connected: clauses.append("\(fresh) AND last_failure IS NULL AND verified = 1")
-            case .issues: clauses.append("\(fresh) AND last_failure IS NOT NULL")
-            case .disconnected: clauses.append("NOT (\(fresh) AND (last_failure IS NOT NULL OR verified = 1))")
+            case .connected: clauses.append("\(fresh) AND last_failure IS NULL AND prerequisite_failure IS NULL AND verified = 1")
+            case .issues: clauses.append("\(fresh) AND (last_failure IS NOT NULL OR prerequisite_failure IS NOT NULL)")
+            case .disconnected:
+                clauses.append("NOT (\(fresh) AND (last_failure IS NOT NULL OR prerequisite_failure IS NOT NULL OR verified = 1))")
             }
             arguments += [now.unixTime - AssetStatusRule.staleAfter]
         }

@@ -77,14 +77,10 @@ public struct IngestStore: Sendable {
 
     static func updateAsset(_ payload: TargetPayload, _ db: Database) throws {
         let instance = payload.instance
-        let failure: String? =
-            if !payload.targetStatus.ok {
-                payload.targetStatus.reason?.rawValue ?? "error"
-            } else if payload.signals.contains(where: { $0.status == .unavailable && $0.reason == .permission }) {
-                "permission"
-            } else {
-                nil
-            }
+        // Only a target-level failure (unreachable, login refused) is a collection failure. A
+        // signal the monitoring user may not read is a coverage gap shown per signal; missing
+        // grants that matter are reported by the connection test (prerequisite_failure).
+        let failure: String? = payload.targetStatus.ok ? nil : (payload.targetStatus.reason?.rawValue ?? "error")
         try db.execute(
             sql: """
                 UPDATE assets SET host = COALESCE(?, host), port = COALESCE(?, port), version = COALESCE(?, version),
@@ -144,8 +140,43 @@ public struct IngestStore: Sendable {
         }
     }
 
+    /// The latest snapshot of each signal of an asset: the agent's own view of whether
+    /// collection works (status, reason, duration, row count), ordered by tier then name.
+    public func latestSignals(orgID: String, assetID: String) throws -> [SignalHealth] {
+        try db.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.signal, s.tier, s.collected_at, s.status, s.reason, s.message, s.duration_ms, s.row_count
+                    FROM snapshots s JOIN assets a ON a.id = s.asset_id
+                    WHERE a.org_id = ? AND s.asset_id = ?
+                      AND s.id IN (SELECT MAX(id) FROM snapshots WHERE asset_id = ? GROUP BY signal)
+                    ORDER BY CASE s.tier WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, s.signal
+                    """,
+                arguments: [orgID, assetID, assetID]
+            ).map { row in
+                SignalHealth(
+                    signal: row["signal"], tier: row["tier"], collectedAt: Date(timeIntervalSince1970: row["collected_at"]),
+                    status: row["status"], reason: row["reason"], message: row["message"], durationMs: row["duration_ms"],
+                    rowCount: row["row_count"])
+            }
+        }
+    }
+
     /// Forgets idempotency keys older than the agents' maximum spool age plus a margin.
     public func purgeIngestKeys(olderThan cutoff: Date) throws {
         try db.writer.write { db in try db.execute(sql: "DELETE FROM ingest_keys WHERE received_at < ?", arguments: [cutoff.unixTime]) }
     }
+}
+
+/// The latest collection outcome of one signal of one asset.
+public struct SignalHealth: Sendable, Equatable {
+    public let signal: String
+    public let tier: String
+    public let collectedAt: Date
+    public let status: String
+    public let reason: String?
+    public let message: String?
+    public let durationMs: Double
+    public let rowCount: Int
 }

@@ -63,14 +63,15 @@ struct AgentSimulator {
             uri: "/api/v1/agent/commands?wait=\(wait)", method: .get, headers: [.authorization: "Bearer \(key ?? "")"], body: nil)
     }
 
-    func answer(command id: String, success: Bool, message: String? = nil) async throws -> TestResponse {
+    func answer(command id: String, success: Bool, failedCheck: Bool? = nil, message: String? = nil) async throws -> TestResponse {
+        let failed = failedCheck ?? !success
         let result = CommandResult(
             commandID: id, ok: true,
             result: ConnectionTestResult(
                 success: success, targetDatabase: "orders", engine: .postgresql, host: "10.0.0.5", port: 5432, agentVersion: "0.1.0",
-                serverVersion: "15.18", checks: [PrerequisiteCheck(name: "pg_monitor membership", status: success ? .pass : .fail)],
-                configurationIssues: success ? [] : ["logstag_monitor is not a member of pg_monitor"],
-                fixSuggestions: success ? [] : ["GRANT pg_monitor TO logstag_monitor;"]),
+                serverVersion: "15.18", checks: [PrerequisiteCheck(name: "pg_monitor membership", status: failed ? .fail : .pass)],
+                configurationIssues: failed ? ["logstag_monitor is not a member of pg_monitor"] : [],
+                fixSuggestions: failed ? ["GRANT pg_monitor TO logstag_monitor;"] : []),
             message: message)
         return try await client.execute(
             uri: "/api/v1/agent/commands/\(id)/result", method: .post,

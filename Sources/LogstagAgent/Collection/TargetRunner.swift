@@ -1,0 +1,160 @@
+import Dispatch
+import Foundation
+import LogstagCore
+import Logging
+
+/// Runs one target's tiers on its single database connection.
+///
+/// Contract: every driver call happens on this runner's serial queue, so the driver keeps one
+/// connection and never runs two signals at once. `collect(_:)` returns nil when the same
+/// tier's previous run has not finished (the tick is skipped, never queued twice). While the
+/// target is unreachable or refuses the login, `ConnectBackoff` decides when the next login
+/// is tried; a tick in between reports the last failure without touching the database, except
+/// that an open TCP port after an `unreachable` failure allows an immediate retry.
+public actor TargetRunner {
+    public let target: TargetConfig
+    private let driver: DriverBox
+    private let queue: DispatchQueue
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private var backoff = ConnectBackoff()
+    private var busy: Set<Tier> = []
+    private var lastFailure: DriverError?
+    public private(set) var stats = TargetRunnerStats()
+
+    public init(target: TargetConfig, driver: any EngineDriver, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+        self.target = target
+        self.driver = DriverBox(driver)
+        self.queue = DispatchQueue(label: "logstag.target.\(target.name)")
+        var logger = logger
+        logger[metadataKey: "target"] = "\(target.name)"
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Collects one tier, or returns nil when that tier is still running from its last tick.
+    public func collect(_ tier: Tier) async -> TargetPayload? {
+        guard !busy.contains(tier) else {
+            stats.skippedTicks += 1
+            logger.warning("skipped a tick: the previous run of this tier is still going", metadata: ["tier": "\(tier.rawValue)", "phase": "collection"])
+            return nil
+        }
+        busy.insert(tier)
+        defer { busy.remove(tier) }
+        let startedAt = now()
+        let assetID = target.assetID ?? ""
+
+        if let failure = await connectIfAllowed(at: startedAt) {
+            return TargetPayload(
+                assetID: assetID, targetName: target.name, tier: tier, collectedAt: startedAt,
+                instance: InstanceInfo(host: target.host, port: target.port, databaseName: target.databaseName),
+                targetStatus: TargetStatus(ok: false, reason: failure.reason, message: failure.message), signals: [])
+        }
+        let outcome: Result<TierCollection, DriverError> = await onQueue { driver in
+            do throws(DriverError) {
+                return .success(try driver.collect(tier: tier))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success(let collection):
+            stats.collections += 1
+            return TargetPayload(
+                assetID: assetID, targetName: target.name, tier: tier, collectedAt: startedAt, instance: collection.instance,
+                targetStatus: TargetStatus(ok: true), signals: collection.signals)
+        case .failure(let error):
+            // The connection was lost mid-run: report it; the next tick reconnects (with backoff).
+            stats.connectionLosses += 1
+            backoff.failed(error.reason, at: now())
+            lastFailure = error
+            logger.error("lost the database connection", metadata: ["phase": "collection", "reason": "\(error.reason.rawValue)", "error": "\(error.message)"])
+            return TargetPayload(
+                assetID: assetID, targetName: target.name, tier: tier, collectedAt: startedAt,
+                instance: InstanceInfo(host: target.host, port: target.port, databaseName: target.databaseName),
+                targetStatus: TargetStatus(ok: false, reason: error.reason, message: error.message), signals: [])
+        }
+    }
+
+    /// Runs the engine's connection test (prerequisites included) on the runner's queue.
+    public func connectionTest() async -> ConnectionTestResult {
+        let result = await onQueue { driver in driver.connectionTest() }
+        if result.success {
+            backoff.succeeded()
+            lastFailure = nil
+        }
+        return result
+    }
+
+    /// Whether the connection is currently open, and the last failure if it is not.
+    public func connectionState() async -> (connected: Bool, failure: DriverError?, backoff: ConnectBackoff) {
+        let connected = await onQueue { driver in driver.isConnected }
+        return (connected, connected ? nil : lastFailure, backoff)
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        await onQueue { driver in driver.close() }
+    }
+
+    /// Returns nil when connected (or connected now), else the failure to report this tick.
+    private func connectIfAllowed(at time: Date) async -> DriverError? {
+        if await onQueue({ driver in driver.isConnected }) { return nil }
+        if !backoff.mayAttempt(at: time), lastFailure?.reason == .unreachable || lastFailure?.reason == .timeout {
+            let host = target.host
+            let port = target.port
+            let open = await onQueue { _ in TCPProbe.isOpen(host: host, port: port) }
+            if open { backoff.portReopened(at: time) }
+        }
+        guard backoff.mayAttempt(at: time) else {
+            return lastFailure ?? DriverError(reason: .unreachable, message: "Waiting before the next connection attempt.")
+        }
+        let result: DriverError? = await onQueue { driver in
+            do throws(DriverError) {
+                try driver.connect()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let result {
+            backoff.failed(result.reason, at: time)
+            lastFailure = result
+            stats.failedConnects += 1
+            let wait = Int(backoff.nextAttempt.timeIntervalSince(time).rounded())
+            logger.error(
+                "could not connect to the database; next attempt in \(wait) s",
+                metadata: ["phase": result.reason == .auth ? "authentication" : "connectivity", "reason": "\(result.reason.rawValue)", "error": "\(result.message)"])
+            return result
+        }
+        if stats.failedConnects > 0 || stats.connectionLosses > 0 {
+            logger.info("connected to the database again", metadata: ["phase": "connectivity"])
+        }
+        stats.connects += 1
+        backoff.succeeded()
+        lastFailure = nil
+        return nil
+    }
+
+    private func onQueue<T: Sendable>(_ work: @escaping @Sendable (any EngineDriver) -> T) async -> T {
+        let box = driver
+        return await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work(box.driver)) }
+        }
+    }
+}
+
+/// Counters a runner keeps for self-monitoring.
+public struct TargetRunnerStats: Sendable, Equatable {
+    public var collections = 0
+    public var skippedTicks = 0
+    public var connects = 0
+    public var failedConnects = 0
+    public var connectionLosses = 0
+}
+
+/// Carries the non-Sendable driver into the runner's queue; only that queue touches it.
+final class DriverBox: @unchecked Sendable {
+    let driver: any EngineDriver
+    init(_ driver: any EngineDriver) { self.driver = driver }
+}
