@@ -446,6 +446,8 @@ agent_config() {
 [agent]
 api_base_url = "$SERVER"
 log_level = "info"
+state_dir = "$STATE_DIR"     # host.key (secret encryption) and the delivery spool
+log_dir = "$LOG_DIR"
 # high_frequency_interval = 10       # seconds; 0 disables a tier
 # medium_frequency_interval = 60
 # low_frequency_interval = 600
@@ -461,9 +463,34 @@ log_level = "info"
 EOF
 }
 
+# Makes sure agent.toml has a [targets.<name>] table before enrolling: interactively through
+# setup mode (password asked without echo and stored encrypted), else it explains the step.
+# Returns 1 when there is still no target.
+target_step() {
+    if grep -q '^[[:space:]]*\[targets\.' "$ETC_DIR/agent.toml" 2>/dev/null; then return 0; fi
+    if interactive; then
+        say ""
+        say "Add the database this agent monitors (logstag --mode setup --write-agent-config)"
+        if "$BIN_PATH" --mode setup --write-agent-config --agent-config "$ETC_DIR/agent.toml" --state-dir "$STATE_DIR" </dev/tty; then
+            return 0
+        fi
+        warn "no database target was added"
+    fi
+    say ""
+    say "Next step: add the database this agent monitors, then enroll:"
+    say "    sudo $BIN_PATH --mode setup --write-agent-config --agent-config $ETC_DIR/agent.toml"
+    say "(or add a [targets.<name>] table to $ETC_DIR/agent.toml by hand; see the commented example)"
+    return 1
+}
+
 # Runs the enrollment when it can get a token without the command line, else explains it.
 enroll_step() {
     enroll_hint="sudo $BIN_PATH --mode agent --enroll --config $ETC_DIR/agent.toml"
+    if ! target_step; then
+        say "    $enroll_hint"
+        say "Then start the agent: systemctl enable --now logstag-agent"
+        return 0
+    fi
     if [ -n "${LOGSTAG_TOKEN_FILE:-}" ]; then
         [ -r "$LOGSTAG_TOKEN_FILE" ] || die "LOGSTAG_TOKEN_FILE is not a readable file: $LOGSTAG_TOKEN_FILE"
         enroll_input=/dev/null
@@ -482,22 +509,15 @@ enroll_step() {
     say "Enrolling this host (logstag --mode agent --enroll)"
     status=0
     "$BIN_PATH" --mode agent --enroll --config "$ETC_DIR/agent.toml" <"$enroll_input" || status=$?
-    case $status in
-        0)
-            if systemd_running; then
-                systemctl enable --now logstag-agent.service </dev/null
-                say "The agent is enrolled and running (journalctl -u logstag-agent)."
-            else
-                say "The agent is enrolled. Start it: sudo -u $SERVICE_USER $BIN_PATH --mode agent --config $ETC_DIR/agent.toml"
-            fi
-            ;;
-        64)
-            say "Enrollment is not available in this server's release yet (it arrives with the agent"
-            say "release): the binary and the service are installed; once the server is upgraded run"
-            say "    $enroll_hint"
-            ;;
-        *) die "enrollment failed (exit $status); fix the problem shown above and run: $enroll_hint" ;;
-    esac
+    if [ "$status" -ne 0 ]; then
+        die "enrollment failed (exit $status); fix the problem shown above and run: $enroll_hint"
+    fi
+    if systemd_running; then
+        systemctl enable --now logstag-agent.service </dev/null
+        say "The agent is enrolled and running (journalctl -u logstag-agent)."
+    else
+        say "The agent is enrolled. Start it: sudo -u $SERVICE_USER $BIN_PATH --mode agent --config $ETC_DIR/agent.toml"
+    fi
 }
 
 install_agent() {
