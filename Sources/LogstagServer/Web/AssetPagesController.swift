@@ -259,6 +259,7 @@ struct AssetPagesController {
                         "name": signal.signal, "tier": signal.tier, "isOK": signal.status == "ok", "rows": signal.rowCount,
                         "statusLabel": signal.status == "ok" ? "OK" : "Unavailable (\(signal.reason ?? "error"))",
                         "duration": String(format: "%.0f ms", signal.durationMs), "collectedAt": Display.time(signal.collectedAt) ?? "",
+                        "collectedTime": Self.clockTime(signal.collectedAt),
                     ]
                     row["message"] = signal.message
                     return row
@@ -268,6 +269,15 @@ struct AssetPagesController {
         fields["healthCheckNote"] =
             "No health check report exists yet for this instance. Health Check reports arrive with the Health Check release; this instance will be preselected."
         return WebRenderer.shared.render("asset_detail", fields, status: error?.status ?? .ok)
+    }
+
+    /// `HH:mm:ss` in UTC, for dense tables (the full date is in the cell's title).
+    static func clockTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: date)
     }
 
     static func resultFields(_ result: ConnectionTestResult) -> [String: Any] {
