@@ -513,7 +513,9 @@ enroll_step() {
         die "enrollment failed (exit $status); fix the problem shown above and run: $enroll_hint"
     fi
     if systemd_running; then
-        systemctl enable --now logstag-agent.service </dev/null
+        # restart, not just start: a running agent reads its new target only at start-up.
+        systemctl enable logstag-agent.service </dev/null
+        systemctl restart logstag-agent.service </dev/null
         say "The agent is enrolled and running (journalctl -u logstag-agent)."
     else
         say "The agent is enrolled. Start it: sudo -u $SERVICE_USER $BIN_PATH --mode agent --config $ETC_DIR/agent.toml"

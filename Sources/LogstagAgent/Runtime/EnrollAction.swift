@@ -53,7 +53,7 @@ public enum EnrollAction {
             throw AgentActionError("The server accepted the token but \(configPath) could not be updated: \(error)")
         }
         let keyNote = response.agentKey == nil ? "the agent's existing key was reused" : "the agent key is stored encrypted in \(configPath)"
-        return "Enrolled target \"\(target.name)\" as asset \"\(response.assetName)\" (\(response.assetID)); \(keyNote). Start the agent to begin collection."
+        return "Enrolled target \"\(target.name)\" as asset \"\(response.assetName)\" (\(response.assetID)); \(keyNote). Start the agent, or restart it if it is running (systemctl restart logstag-agent), to collect this target."
     }
 
     static func chooseTarget(_ targets: [TargetConfig], named name: String?, configPath: String) throws(AgentActionError) -> TargetConfig {

@@ -159,7 +159,8 @@ struct AgentService: Sendable {
                 }
             }
             guard ContinuousClock.now < deadline else { return [] }
-            try await Task.sleep(for: .milliseconds(250))
+            // Shutdown cancels the wait: answer "nothing yet" rather than an error.
+            guard (try? await Task.sleep(for: .milliseconds(250))) != nil else { return [] }
         }
     }
 

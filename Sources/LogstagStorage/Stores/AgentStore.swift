@@ -167,7 +167,7 @@ public struct AgentStore: Sendable {
 
     /// Hands queued commands for the agent's assets over (marking them sent). Commands that were
     /// sent but never answered within `resendAfter` are handed over again.
-    public func takePending(agentID: String, now: Date, resendAfter: TimeInterval = 60) throws -> [AgentCommandRecord] {
+    public func takePending(agentID: String, now: Date, resendAfter: TimeInterval = 15) throws -> [AgentCommandRecord] {
         try db.writer.write { db in
             let rows = try Row.fetchAll(
                 db,

@@ -140,3 +140,29 @@ final class LoopbackListener: @unchecked Sendable {
 
     func close() { _ = Glibc.close(fd) }
 }
+
+@Suite("Target runner: connection tests and the login backoff")
+struct TargetRunnerConnectionTestTests {
+    let target = TargetConfig(
+        name: "main", engine: .redis, host: "127.0.0.1", port: 1, username: "u", password: SecretValue("pw"), databaseName: "0",
+        assetID: "asset-1")
+
+    @Test("A connection test whose login is refused starts the 5-minute wait; the next tick does not log in again")
+    func testThenTick() async {
+        let clock = ManualClock()
+        let denied = DriverError(reason: .auth, message: "WRONGPASS invalid username-password pair")
+        let driver = ScriptedDriver(connectResults: [denied, nil])
+        let runner = TargetRunner(target: target, driver: driver, logger: Logger(label: "test"), now: { clock.now })
+        let result = await runner.connectionTest()
+        #expect(!result.success)
+        #expect(result.checks.first?.status == .fail)
+        #expect(result.fixSuggestions.first?.contains("db_password") == true)
+        clock.advance(10)
+        #expect(await runner.collect(.high)?.targetStatus.reason == .auth)
+        #expect(await runner.connectionTest().success == false)
+        #expect(driver.connectAttempts == 1)
+        clock.advance(300)
+        #expect(await runner.connectionTest().success)
+        #expect(driver.connectAttempts == 2)
+    }
+}
