@@ -1,6 +1,6 @@
--- Cumulative statistics per database (the server turns counters into rates).
--- pg_database_size() needs CONNECT on the database or pg_read_all_stats; without either the
--- size is NULL rather than an error for the whole signal.
+-- Cumulative statistics per database (the server turns counters into rates). Sizes are in
+-- pg_database_sizes (low tier): pg_database_size() walks every file of the database, which
+-- every minute was half of the agent's PostgreSQL time in bench/agent.sh.
 SELECT d.datname AS tag_database,
        s.numbackends,
        s.xact_commit,
@@ -18,8 +18,6 @@ SELECT d.datname AS tag_database,
        s.deadlocks,
        s.blk_read_time,
        s.blk_write_time,
-       CASE WHEN has_database_privilege(d.oid, 'CONNECT') OR pg_has_role('pg_read_all_stats', 'USAGE')
-            THEN pg_database_size(d.oid) END AS size_bytes,
        s.stats_reset
 FROM pg_database d
 JOIN pg_stat_database s ON s.datid = d.oid

@@ -26,7 +26,7 @@ struct PostgresCatalogTests {
         let names = Set(try PostgresTestServer.catalog().signalNames)
         let promised: Set = [
             "pg_sessions_by_state", "pg_activity", "pg_blocking", "pg_long_running", "pg_replication", "pg_recovery",
-            "pg_database_stats", "pg_stat_statements", "pg_bgwriter", "pg_wal", "pg_replication_lag", "pg_database_conflicts",
+            "pg_database_stats", "pg_database_sizes", "pg_stat_statements", "pg_bgwriter", "pg_wal", "pg_replication_lag", "pg_database_conflicts",
             "pg_settings", "pg_roles", "pg_extensions", "pg_version", "pg_security", "pg_password_types", "pg_hba_rules",
             "pg_vacuum_ages", "pg_autovacuum", "pg_sequence_exhaustion", "pg_schemas", "pg_tables", "pg_indexes", "pg_views",
             "pg_functions", "pg_sequences", "pg_constraints", "pg_unindexed_foreign_keys", "pg_privileges",

@@ -20,7 +20,7 @@ struct PostgresPermissionTests {
     /// Signals that must carry rows on the test server for a pg_monitor user (the rest can be
     /// legitimately empty: no replicas, no blocked sessions, ...).
     static let mustHaveRows: Set<String> = [
-        "pg_sessions_by_state", "pg_activity", "pg_recovery", "pg_database_stats", "pg_stat_statements", "pg_bgwriter", "pg_wal",
+        "pg_sessions_by_state", "pg_activity", "pg_recovery", "pg_database_stats", "pg_database_sizes", "pg_stat_statements", "pg_bgwriter", "pg_wal",
         "pg_database_conflicts", "pg_settings", "pg_roles", "pg_extensions", "pg_version", "pg_security", "pg_vacuum_ages",
         "pg_autovacuum", "pg_schemas", "pg_views", "pg_functions", "pg_privileges",
     ]

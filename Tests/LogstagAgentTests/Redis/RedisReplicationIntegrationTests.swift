@@ -97,7 +97,7 @@ final class RedisTestReplica {
 
     /// Waits until the replica reports `master_link_status:up`.
     func waitUntilLinked() throws {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         var last = "not started"
         while ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.2)
