@@ -19,6 +19,7 @@ public final class PostgresDriver: EngineDriver {
     private let parameters: PostgresConnectionParameters
     private var session: PostgresSession?
     private var statementTracker = PostgresStatementTracker()
+    private var membershipCache: (session: PostgresSession, memberships: [String: Bool], readAt: ContinuousClock.Instant)?
     private var lastServerVersionNumber = 0
 
     public init(target: TargetConfig, catalog: PostgresCatalog, agentVersion: String) {
@@ -192,13 +193,26 @@ public final class PostgresDriver: EngineDriver {
 
     // MARK: - Helpers
 
-    /// The user's required-role memberships, read once per tier run.
+    /// How long role memberships are reused: a GRANT or REVOKE shows within this time, and
+    /// the check costs one query per 5 minutes instead of one per tier run.
+    static let membershipCacheSeconds: Duration = .seconds(300)
+
+    /// The user's required-role memberships, read at most every 5 minutes per session.
     private func userFacts(on session: PostgresSession) throws(DriverError) -> PostgresUserFacts {
         var facts = PostgresUserFacts(user: target.username, serverVersionNumber: session.serverVersionNumber, roleMemberships: nil)
         let roles = Array(Set(catalog.signals.compactMap(\.requiresRole))).sorted()
         guard !roles.isEmpty else {
             facts.roleMemberships = [:]
             return facts
+        }
+        if let cached = membershipCache, cached.session === session, ContinuousClock.now - cached.readAt < Self.membershipCacheSeconds {
+            facts.roleMemberships = cached.memberships
+            return facts
+        }
+        defer {
+            if let memberships = facts.roleMemberships {
+                membershipCache = (session, memberships, ContinuousClock.now)
+            }
         }
         do {
             let rows = try session.query(
