@@ -26,6 +26,8 @@ public final class RedisDriver: EngineDriver {
 
     private var connection: RedisConnection?
     private var currentTimeout: Duration?
+    /// The tier's INFO sections from one combined call (see `RedisInfoPrefetch`).
+    private var prefetchedInfo: [String: RedisReply] = [:]
     /// Product and version, learned from INFO server at login (nil if INFO was refused).
     private(set) var identity: RedisServerIdentity?
 
@@ -134,13 +136,34 @@ public final class RedisDriver: EngineDriver {
 
     public func collect(tier: Tier) throws(DriverError) -> TierCollection {
         try connect()
+        let signals = catalog.signals(tier: tier)
+        prefetchedInfo = try prefetchInfo(for: signals)
+        defer { prefetchedInfo = [:] }
         var payloads: [SignalPayload] = []
-        for signal in catalog.signals(tier: tier) {
+        for signal in signals {
             // A signal that timed out closed the connection; the next one gets a fresh one.
             try connect()
             payloads.append(try collect(signal))
         }
         return TierCollection(instance: instanceInfo, signals: payloads)
+    }
+
+    /// One combined INFO for the tier's INFO signals; empty when there are fewer than two or
+    /// the combined call fails (each signal then makes its own call).
+    /// A lost connection is thrown like any signal's would be.
+    private func prefetchInfo(for signals: [RedisSignal]) throws(DriverError) -> [String: RedisReply] {
+        let sections = RedisInfoPrefetch.sections(of: signals)
+        guard sections.count > 1, let timeout = signals.map(\.timeoutMs).max() else { return [:] }
+        let reply: RedisReply
+        do {
+            reply = try send(["INFO"] + sections, timeout: .milliseconds(timeout))
+        } catch {
+            close()
+            if case .io(_, timedOut: true) = error { return [:] }
+            throw connectionFailure(error, step: "collecting INFO")
+        }
+        guard let text = reply.text else { return [:] }
+        return RedisInfoPrefetch.split(text)
     }
 
     /// What this target is, as sent with every tier.
@@ -194,7 +217,13 @@ public final class RedisDriver: EngineDriver {
 
     private func fetch(_ signal: RedisSignal) throws(RedisConnectionError) -> SignalOutcome {
         let timeout = Duration.milliseconds(signal.timeoutMs)
-        let reply = try send(signal.command, timeout: timeout)
+        let cached = RedisInfoPrefetch.section(of: signal.command).flatMap { prefetchedInfo[$0] }
+        let reply: RedisReply
+        if let cached {
+            reply = cached
+        } else {
+            reply = try send(signal.command, timeout: timeout)
+        }
         if let error = reply.errorMessage { return .errorReply(error, command: signal.command) }
         do {
             guard signal.parser == .acl else {
