@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-build_deps=(libssl-dev libargon2-dev zlib1g-dev libsqlite3-dev pkg-config)
+build_deps=(libssl-dev libargon2-dev zlib1g-dev libsqlite3-dev libpq-dev libhiredis-dev libcurl4-openssl-dev pkg-config)
 
 install_missing_deps() {
     local missing=() pkg sudo=()
