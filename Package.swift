@@ -87,6 +87,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LogstagSetup", dependencies: ["LogstagCore", "LogstagAgent"], swiftSettings: swiftSettings),
+        // On-demand benchmark of health-report generation (bench/health.sh).
+        .executableTarget(
+            name: "LogstagHealthBench",
+            dependencies: ["LogstagServer", "LogstagStorage", "LogstagCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
 
         // MARK: - System libraries, one shim each.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
@@ -107,7 +112,7 @@ let package = Package(
             dependencies: ["LogstagSetup", "LogstagAgent", "LogstagCore"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LogstagCoreTests", dependencies: ["LogstagCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogstagCoreTests", dependencies: ["LogstagCore", "LogstagResources"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogstagStorageTests",
             dependencies: ["LogstagStorage", "LogstagCore", .product(name: "GRDB", package: "GRDB.swift")],

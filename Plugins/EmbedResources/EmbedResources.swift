@@ -8,7 +8,8 @@ import PackagePlugin
 @main
 struct EmbedResources: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
-        let root = context.package.directoryURL.appending(path: "Resources")
+        // Resolved, so a Resources/ that is a symlink (scratch packages, vendored checkouts) is walked too.
+        let root = context.package.directoryURL.appending(path: "Resources").resolvingSymlinksInPath()
         let output = context.pluginWorkDirectoryURL.appending(path: "BundledResources.generated.swift")
         var inputs: [URL] = []
         if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) {

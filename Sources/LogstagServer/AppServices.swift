@@ -13,6 +13,7 @@ public struct AppServices: Sendable {
     public let apiKeys: APIKeyStore
     public let ingest: IngestStore
     public let audit: AuditStore
+    public let healthRuns: HealthRunStore
     public let hasher: PasswordHasher
     public let throttle: LoginThrottle
     /// Failed registration-token redemptions: 10 per client IP per minute.
@@ -37,6 +38,7 @@ public struct AppServices: Sendable {
         self.apiKeys = APIKeyStore(database)
         self.ingest = IngestStore(database)
         self.audit = AuditStore(database, hash: { Crypto.sha256Hex($0) })
+        self.healthRuns = HealthRunStore(database)
         self.hasher = hasher
         self.throttle = LoginThrottle(clock: clock)
         self.enrollThrottle = LoginThrottle(clock: clock, window: 60, perAccount: .max, perIP: 10)

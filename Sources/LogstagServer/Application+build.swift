@@ -16,9 +16,11 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     StaticController(dataDir: services.config.dataDir).register(on: router)
     AuthPagesController(services: services).register(on: router)
     AssetPagesController(services: services).register(on: router)
+    HealthPagesController(services: services).register(on: router)
     AdminPagesController(services: services).register(on: router)
     APIController(services: services).register(on: router)
     AgentAPIController(services: services).register(on: router)
+    HealthAPIController(services: services).register(on: router)
     // Anything else is a 404 in our error format (JSON under /api/, a page elsewhere).
     for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
         router.on("**", method: method) { _, _ -> Response in throw AppError(.notFound, "not_found", "No such page or endpoint.") }
@@ -49,13 +51,14 @@ public enum LogstagServerRunner {
         let router = buildRouter(services: services)
         let serverConfiguration = ApplicationConfiguration(address: address, serverName: "logstag")
         let maintenance = MaintenanceService(services: services)
+        let health = HealthLifecycleService(services: services)
         var app: any ApplicationProtocol & Service
         if config.tlsEnabled {
             app = Application(
                 router: router, server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(config)),
-                configuration: serverConfiguration, services: [maintenance], logger: logger)
+                configuration: serverConfiguration, services: [maintenance, health], logger: logger)
         } else {
-            app = Application(router: router, configuration: serverConfiguration, services: [maintenance], logger: logger)
+            app = Application(router: router, configuration: serverConfiguration, services: [maintenance, health], logger: logger)
         }
         _ = app
         logger.info("Logstag server listening", metadata: ["url": "\(config.baseURL)", "data_dir": "\(config.dataDir)"])

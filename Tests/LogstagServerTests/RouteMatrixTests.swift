@@ -33,9 +33,10 @@ enum MatrixCaller: String, CaseIterable, Sendable {
 /// One row of the permission table: a route, a valid request for it, and the permission it needs.
 ///
 /// Paths and bodies may hold placeholders, resolved per request against organisation A:
-/// `{asset}` a shared asset, `{test}` a connection test of it, and throwaway targets created
-/// fresh for each request (so destructive routes do not depend on order): `{fresh_asset}`,
-/// `{fresh_member}`, `{fresh_key}`, `{fresh_agent}`. `{unique}` is a fresh name, not an id.
+/// `{asset}` a shared asset, `{test}` a connection test of it, `{run}` and `{run2}` two Completed
+/// health checks of it, and throwaway targets created fresh for each request (so destructive
+/// routes do not depend on order): `{fresh_asset}`, `{fresh_member}`, `{fresh_key}`,
+/// `{fresh_agent}`, `{fresh_run}` (a Pending health check). `{unique}` is a fresh name, not an id.
 struct MatrixRoute: Sendable, CustomTestStringConvertible {
     let method: HTTPRequest.Method
     let path: String
@@ -106,10 +107,20 @@ struct RouteMatrixTests {
         .init(.delete, "/api/v1/agents/{fresh_agent}", needs: .manageAgents, .noContent),
         .init(.get, "/api/v1/audit", needs: .viewAuditLogs, .ok),
         .init(.get, "/api/v1/audit/verify", needs: .viewAuditLogs, .ok),
+        .init(.post, "/api/v1/assets/{fresh_asset}/health-checks", needs: .manageDatabases, .accepted),
+        .init(.get, "/api/v1/assets/{asset}/health-checks", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/health-checks/{run}", needs: .viewDatabases, .ok),
+        .init(.post, "/api/v1/health-checks/{fresh_run}/cancel", needs: .manageDatabases, .ok),
+        .init(.get, "/api/v1/health-checks/compare?base={run}&target={run2}", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/organization/health-settings", needs: .viewDatabases, .ok),
+        .init(.put, "/api/v1/organization/health-settings", ["interval_hours": "24"], needs: .manageDatabases, .ok),
         // Pages. Anonymous callers (and API keys, which are not people) are sent to /login.
         .init(.get, "/assets", needs: .manageDatabases, .ok, anonymousPage: .seeOther),
         .init(.get, "/assets/new", needs: .manageDatabases, .ok, anonymousPage: .seeOther),
         .init(.get, "/assets/{asset}", needs: .manageDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/assets/{asset}/health/{run}", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/assets/{asset}/health/{run}/export.html", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/assets/{asset}/health/compare?base={run}&target={run2}", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
         .init(.get, "/members", needs: .manageMembers, .ok, anonymousPage: .seeOther),
         .init(.get, "/settings/api-keys", needs: .manageApiKeys, .ok, anonymousPage: .seeOther),
         .init(.get, "/agents", needs: .manageAgents, .ok, anonymousPage: .seeOther),
@@ -123,6 +134,7 @@ struct RouteMatrixTests {
         let orgA, orgB: Organization
         let users: [MatrixCaller: User]
         let assetA, assetB, testA: String
+        let runA, runA2: String
         let keyA: String
 
         init() throws {
@@ -140,6 +152,8 @@ struct RouteMatrixTests {
             assetA = try assets.create(identity: Self.identity(orgA, ownerA), draft: .init(engine: "postgresql", name: "orders-a")).id
             assetB = try assets.create(identity: Self.identity(orgB, ownerB), draft: .init(engine: "mssql", name: "orders-b")).id
             testA = try assets.requestConnectionTest(identity: Self.identity(orgA, ownerA), assetID: assetA)
+            runA = try HealthEnv.completedRun(server.services, orgID: orgA.id, assetID: assetA, at: server.clock.now)
+            runA2 = try HealthEnv.completedRun(server.services, orgID: orgA.id, assetID: assetA, at: server.clock.now.addingTimeInterval(60))
             keyA = try #require(try server.apiKey(org: orgA)[.authorization]).replacingOccurrences(of: "Bearer ", with: "")
         }
 
@@ -172,6 +186,17 @@ struct RouteMatrixTests {
             out = out.replacingOccurrences(of: "{unique}", with: unique)
             out = out.replacingOccurrences(of: "{asset}", with: assetA)
             out = out.replacingOccurrences(of: "{test}", with: testA)
+            out = out.replacingOccurrences(of: "{run}", with: runA)
+            out = out.replacingOccurrences(of: "{run2}", with: runA2)
+            if out.contains("{fresh_run}") {
+                let asset = try assets.create(identity: owner, draft: .init(engine: "postgresql", name: "run-\(unique)"))
+                let now = server.clock.now
+                let run = HealthRunRecord(
+                    id: IDGenerator.make(), orgID: orgA.id, assetID: asset.id, trigger: .manual, requestedBy: nil, createdAt: now,
+                    deadlineAt: now.addingTimeInterval(600))
+                try server.services.healthRuns.create(run)
+                out = out.replacingOccurrences(of: "{fresh_run}", with: run.id)
+            }
             if out.contains("{fresh_asset}") {
                 let asset = try assets.create(identity: owner, draft: .init(engine: "postgresql", name: "tmp-\(unique)"))
                 out = out.replacingOccurrences(of: "{fresh_asset}", with: asset.id)
@@ -289,9 +314,10 @@ struct RouteMatrixTests {
     @Test("The matrix covers every route APIController registers")
     func matrixCoversAPI() throws {
         // Read the registrations from the source, so a new route without a matrix row fails here.
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/LogstagServer/API/APIController.swift")
-        let text = try String(contentsOf: source, encoding: .utf8)
+        let api = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/LogstagServer/API")
+        let text = try ["APIController.swift", "HealthAPIController.swift"]
+            .map { try String(contentsOf: api.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\n")
         let pattern = try NSRegularExpression(pattern: #"api\.(get|post|patch|put|delete)\("([^"]+)""#)
         let registered = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { match -> String in
             let method = String(text[Range(match.range(at: 1), in: text)!]).uppercased()

@@ -469,7 +469,7 @@ def enrolled_agent(org: Org, home: AgentHome, targets: list[tuple[Target, str]],
     home.write(api_base_url or org.base_url, [], **settings)
     assets: dict[str, str] = {}
     for target, engine in targets:
-        if not target.password.startswith("enc:"):
+        if target.password and not target.password.startswith("enc:"):  # "" = no password (an unprotected Redis)
             target.password = home.encrypt(target.password)
         home.append_target(target)
     for target, engine in targets:

@@ -45,3 +45,12 @@ public struct TargetConfig: Sendable, Equatable {
         self.cloud = cloud
     }
 }
+
+extension TargetConfig {
+    /// True when the database runs on this machine (loopback address, `localhost` or a Unix
+    /// socket path), so facts about this host (memory) are facts about the database's host.
+    public var isLoopback: Bool {
+        let name = host.lowercased()
+        return name == "localhost" || name == "::1" || name.hasPrefix("127.") || name.hasPrefix("/")
+    }
+}

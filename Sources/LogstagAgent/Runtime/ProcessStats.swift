@@ -21,6 +21,16 @@ public struct ProcessStats: Sendable, Equatable {
         return nil
     }
 
+    /// MemTotal of `/proc/meminfo` in bytes; nil where `/proc` is not available.
+    public static func hostMemoryBytes(meminfo: String? = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) -> Int? {
+        guard let meminfo else { return nil }
+        for line in meminfo.split(separator: "\n") where line.hasPrefix("MemTotal:") {
+            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+            return kilobytes.map { $0 * 1024 }
+        }
+        return nil
+    }
+
     static func cpuSeconds() -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")

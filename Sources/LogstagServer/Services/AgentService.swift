@@ -153,7 +153,7 @@ struct AgentService: Sendable {
                 if !pending.isEmpty {
                     return pending.compactMap { record in
                         CommandKind(rawValue: record.kind).map {
-                            AgentCommand(id: record.id, kind: $0, assetID: record.assetID, issuedAt: record.createdAt)
+                            AgentCommand(id: record.id, kind: $0, assetID: record.assetID, issuedAt: record.createdAt, tiers: record.tiers)
                         }
                     }
                 }

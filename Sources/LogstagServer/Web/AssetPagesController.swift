@@ -43,9 +43,11 @@ struct AssetPagesController {
             + AssetStatus.allCasesForFilter.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == query.status] }
         fields["environmentOptions"] = [["value": "", "label": "All environments", "selected": query.environment == nil]]
             + AssetEnvironment.allCases.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == query.environment] }
+        let latestHealth = try HealthService(services: services).latest(orgID: identity.orgID, assetIDs: page.items.map(\.id))
         fields["assets"] = page.items.map { asset -> [String: Any] in
             var row = Self.assetFields(asset, now: now)
             row["ownerName"] = asset.ownerID.flatMap { owners[$0] } ?? "—"
+            row["health"] = latestHealth[asset.id].flatMap { Self.latestHealthFields($0, now: now) }
             return row
         }
         let filtered = query.search?.isEmpty == false || query.status != nil || query.environment != nil
@@ -73,6 +75,21 @@ struct AssetPagesController {
         row["lastSeen"] = Display.relative(asset.lastSeenAt, now: now)
         row["databaseName"] = asset.databaseName
         return row
+    }
+
+    /// The latest completed health check as the list and the detail page show it: score with
+    /// its colour band, when, and the link to the report. Nil without a score.
+    static func latestHealthFields(_ run: HealthRunRecord, now: Date) -> [String: Any]? {
+        guard let score = run.overallScore else { return nil }
+        var fields: [String: Any] = [
+            "score": HealthReportHTML.f0(score), "band": HealthReportHTML.Band.of(score),
+            "url": "/assets/\(run.assetID)/health/\(run.id)", "result": run.result?.rawValue ?? "",
+        ]
+        fields["checkedAgo"] = Display.relative(run.finishedAt ?? run.createdAt, now: now)
+        fields["checkedAt"] = Display.time(run.finishedAt ?? run.createdAt)
+        fields["critical"] = run.criticalCount ?? 0
+        fields["attention"] = run.attentionCount ?? 0
+        return fields
     }
 
     static func pagination(page: Int, pages: Int, total: Int, path: String, query: Parameters) -> [String: Any] {
@@ -266,9 +283,44 @@ struct AssetPagesController {
                 },
             ] as [String: Any]
         }
-        fields["healthCheckNote"] =
-            "No health check report exists yet for this instance. Health Check reports arrive with the Health Check release; this instance will be preselected."
+        fields["health"] = try healthFields(identity: identity, asset: asset, now: now)
+        if let latest = (fields["health"] as? [String: Any])?["latest"] as? [String: Any] {
+            assetFields["hasHealth"] = true
+            assetFields["healthScore"] = latest["score"]
+            assetFields["healthBand"] = latest["band"]
+            assetFields["healthURL"] = latest["url"]
+            fields["asset"] = assetFields
+        }
         return WebRenderer.shared.render("asset_detail", fields, status: error?.status ?? .ok)
+    }
+
+    /// The Health card: latest score, a running check, the run history with the compare form.
+    func healthFields(identity: Identity, asset: Asset, now: Date) throws -> [String: Any] {
+        let health = HealthService(services: services)
+        let runs = try health.runs(identity: identity, assetID: asset.id, limit: 20)
+        let latest = try health.latest(orgID: identity.orgID, assetIDs: [asset.id])[asset.id]
+        let completed = runs.filter { $0.status == .completed }
+        var fields: [String: Any] = [
+            "supported": Self.hasHealthCatalogue(asset.engine), "hasRuns": !runs.isEmpty, "canCompare": completed.count >= 2,
+            "runs": runs.map { run -> [String: Any] in
+                var row = HealthPagesController.runFields(run, assetID: asset.id, now: now)
+                // Preselect the newest completed run as target and the one before it as base.
+                row["baseChecked"] = completed.count >= 2 && run.id == completed[1].id
+                row["targetChecked"] = completed.count >= 2 && run.id == completed[0].id
+                return row
+            },
+        ]
+        fields["latest"] = latest.flatMap { Self.latestHealthFields($0, now: now) }
+        if let running = runs.first(where: { !$0.status.isFinal }) {
+            fields["running"] = HealthPagesController.runFields(running, assetID: asset.id, now: now)
+        }
+        return fields
+    }
+
+    /// Only engines whose rule catalogue is bundled and parses can run a health check; the
+    /// others get an explanation instead of the button.
+    static func hasHealthCatalogue(_ engine: Engine) -> Bool {
+        if case .available = HealthCatalogues.catalogue(for: engine) { true } else { false }
     }
 
     /// `HH:mm:ss` in UTC, for dense tables (the full date is in the cell's title).

@@ -50,6 +50,10 @@ enum Flash {
         "org_switched": ("success", "Switched organisation."),
         "org_created": ("success", "Organisation created. You are its Account Owner."),
         "welcome": ("success", "Welcome to Logstag."),
+        "health_running": ("error", "A health check is already running for this instance; wait for it to finish or cancel it."),
+        "health_unsupported": ("error", "Health checks are available for PostgreSQL, Redis and Valkey; this engine has no rule catalogue yet."),
+        "health_cancelled": ("success", "Health check cancelled."),
+        "health_already_final": ("warn", "The health check had already finished; nothing was cancelled."),
     ]
 }
 

@@ -174,6 +174,8 @@ public struct AgentCommandRecord: Sendable, Equatable {
     public let finishedAt: Date?
     public let resultJSON: String?
     public let message: String?
+    /// The tiers a `snapshot` command asks for; nil: every tier.
+    public let tiers: [Tier]?
 
     init(row: Row) {
         id = row["id"]
@@ -186,5 +188,6 @@ public struct AgentCommandRecord: Sendable, Equatable {
         finishedAt = row.date("finished_at")
         resultJSON = row["result_json"]
         message = row["message"]
+        tiers = (row["tiers"] as String?).map { $0.split(separator: ",").compactMap { Tier(rawValue: String($0)) } }
     }
 }

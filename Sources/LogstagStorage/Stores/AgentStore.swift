@@ -136,14 +136,15 @@ public struct AgentStore: Sendable {
     // MARK: - Commands
 
     /// Queues a command for the asset's agent (it may not be enrolled yet: it then waits).
-    public func enqueue(orgID: String, assetID: String, kind: String, requestedBy: String?, now: Date) throws -> String {
+    /// `tiers` limits a snapshot command to those tiers (nil: every tier).
+    public func enqueue(orgID: String, assetID: String, kind: String, requestedBy: String?, tiers: [Tier]? = nil, now: Date) throws -> String {
         let id = IDGenerator.make()
         try db.writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM assets WHERE id = ? AND org_id = ?)", arguments: [assetID, orgID]) == true
             else { throw StorageError.notFound }
             try db.execute(
-                sql: "INSERT INTO commands (id, org_id, asset_id, kind, status, requested_by, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
-                arguments: [id, orgID, assetID, kind, requestedBy, now.unixTime])
+                sql: "INSERT INTO commands (id, org_id, asset_id, kind, status, requested_by, created_at, tiers) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
+                arguments: [id, orgID, assetID, kind, requestedBy, now.unixTime, tiers.map { $0.map(\.rawValue).joined(separator: ",") }])
         }
         return id
     }
