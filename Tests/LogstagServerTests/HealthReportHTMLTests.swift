@@ -405,6 +405,35 @@ struct HealthReportHTMLTests {
         }
     }
 
+    @Test("The Health card shows the organisation's schedule and saves a new one; bad values are refused")
+    func scheduleForm() async throws {
+        let fixture = try Self.pages(report: Self.report())
+        let headers: HTTPFields = [.cookie: fixture.browser.cookie]
+        try await fixture.server.test { client in
+            let page = try await client.execute(uri: "/assets/\(fixture.assetID)", method: .get, headers: headers)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Scheduled checks (whole organisation): <strong>Daily</strong>"))
+            #expect(page.text.contains("<option value=\"24\" selected>Daily</option>"))
+
+            let saved = try await client.form("/assets/\(fixture.assetID)/health-schedule", fixture.browser, ["interval_hours": "168"])
+            #expect(saved.status == .seeOther)
+            #expect(saved.headers[.location] == "/assets/\(fixture.assetID)?flash=health_schedule_saved#health")
+            #expect(try fixture.server.services.healthRuns.interval(orgID: fixture.org.id) == 168)
+            let after = try await client.execute(uri: "/assets/\(fixture.assetID)", method: .get, headers: headers)
+            #expect(after.text.contains("<strong>Weekly</strong>"))
+
+            for bad in ["500", "-1", "daily"] {
+                let refused = try await client.form("/assets/\(fixture.assetID)/health-schedule", fixture.browser, ["interval_hours": bad])
+                #expect(refused.status.code >= 400 && refused.status.code < 500, "\(bad) -> \(refused.status)")
+            }
+            #expect(try fixture.server.services.healthRuns.interval(orgID: fixture.org.id) == 168)
+            let forged = try await client.form(
+                "/assets/\(fixture.assetID)/health-schedule", fixture.browser, ["interval_hours": "0"], includeCSRF: false)
+            #expect(forged.status == .forbidden)
+            #expect(try fixture.server.services.healthRuns.interval(orgID: fixture.org.id) == 168)
+        }
+    }
+
     @Test("The compare page lists added, removed and modified findings, objects and settings")
     func comparePage() async throws {
         let fixture = try Self.pages(report: Self.report())

@@ -302,6 +302,7 @@ struct AssetPagesController {
         let completed = runs.filter { $0.status == .completed }
         var fields: [String: Any] = [
             "supported": Self.hasHealthCatalogue(asset.engine), "hasRuns": !runs.isEmpty, "canCompare": completed.count >= 2,
+            "schedule": HealthPagesController.scheduleFields(hours: try health.interval(orgID: identity.orgID)),
             "runs": runs.map { run -> [String: Any] in
                 var row = HealthPagesController.runFields(run, assetID: asset.id, now: now)
                 // Preselect the newest completed run as target and the one before it as base.

@@ -22,6 +22,42 @@ struct HealthPagesController {
         router.get("assets/{id}/health/{runID}", use: runPage)
         router.post("assets/{id}/health/{runID}/cancel", use: cancel)
         router.get("assets/{id}/health/{runID}/export.html", use: export)
+        router.post("assets/{id}/health-schedule", use: setSchedule)
+    }
+
+    /// The intervals offered for scheduled checks (the API takes any 0...168).
+    static let scheduleChoices = [0, 6, 12, 24, 48, 168]
+
+    /// The organisation's schedule as the Health card shows and edits it.
+    static func scheduleFields(hours: Int) -> [String: Any] {
+        func label(_ hours: Int) -> String {
+            switch hours {
+            case 0: "Off"
+            case 24: "Daily"
+            case 168: "Weekly"
+            case let value where value % 24 == 0: "Every \(value / 24) days"
+            default: "Every \(hours) hours"
+            }
+        }
+        let choices = (scheduleChoices.contains(hours) ? scheduleChoices : (scheduleChoices + [hours]).sorted())
+        return [
+            "hours": hours, "label": label(hours), "enabled": hours > 0,
+            "options": choices.map { ["value": $0, "label": label($0), "selected": $0 == hours] as [String: Any] },
+        ]
+    }
+
+    /// Changes the organisation's schedule from an asset's Health card and returns to it.
+    func setSchedule(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try reader(context)
+        try identity.require(.manageDatabases)
+        let asset = try asset(identity, context)
+        let form = try await RequestBody.form(request)
+        guard let hours = form["interval_hours"].flatMap({ Int($0) }) else {
+            throw AppError(.badRequest, "invalid_interval", "interval_hours must be a whole number of hours.")
+        }
+        try health.setInterval(identity: identity, hours: hours)
+        context.audit.entity = ("organization", identity.orgID)
+        return .redirect("/assets/\(asset.id)?flash=health_schedule_saved#health")
     }
 
     func reader(_ context: AppRequestContext) throws -> Identity {

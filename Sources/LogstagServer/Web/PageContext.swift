@@ -53,6 +53,7 @@ enum Flash {
         "health_running": ("error", "A health check is already running for this instance; wait for it to finish or cancel it."),
         "health_unsupported": ("error", "Health checks are available for PostgreSQL, Redis and Valkey; this engine has no rule catalogue yet."),
         "health_cancelled": ("success", "Health check cancelled."),
+        "health_schedule_saved": ("success", "Schedule saved: it applies to every instance of the organisation."),
         "health_already_final": ("warn", "The health check had already finished; nothing was cancelled."),
     ]
 }
