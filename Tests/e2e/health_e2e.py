@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from agent_e2e import ADMIN_PASSWORD, REDIS_SERVER, Org, redis_cli, unique, wait_until
+from agent_e2e import ADMIN_PASSWORD, REDIS_SERVER, Org, PrivateRedis, unique, wait_until
 from logstag_e2e import clean_env, free_port
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -118,30 +117,23 @@ class PrivatePostgres:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class OpenRedis:
-    """A redis-server of the test's own; `password=None` plants the classic mistake: no AUTH at all."""
+class OpenRedis(PrivateRedis):
+    """A `PrivateRedis` with extra configuration; `password=None` plants the classic mistake: no
+    AUTH at all."""
 
     def __init__(self, workdir: Path, password: str | None, extra_config: str = ""):
-        self.workdir = Path(workdir)
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.password = password
-        self.port = free_port()
+        super().__init__(workdir, password=password or "")
         self.extra_config = extra_config
-        self.process: subprocess.Popen | None = None
 
     def start(self) -> "OpenRedis":
         config = self.workdir / f"redis-{self.port}.conf"
         auth = f"requirepass {self.password}\n" if self.password else ""
         config.write_text(f"bind 127.0.0.1\nport {self.port}\ndaemonize no\ndir {self.workdir}\n{auth}"
-                          f"logfile {self.workdir}/redis-{self.port}.log\n{self.extra_config}")
+                          f"logfile {self.log_path}\n{self.extra_config}")
         self.process = subprocess.Popen([REDIS_SERVER, str(config)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         wait_until(self._answers, 15, 0.1, lambda: f"redis-server on {self.port} did not start: {self._log()}")
         return self
-
-    def _log(self) -> str:
-        path = self.workdir / f"redis-{self.port}.log"
-        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
     def _answers(self) -> bool:
         if self.process.poll() is not None:
@@ -153,19 +145,10 @@ class OpenRedis:
 
     def cli(self, *args: str) -> str:
         if self.password:
-            return redis_cli(self.port, *args, password=self.password)
+            return super().cli(*args)
         result = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(self.port), *args], capture_output=True,
                                 text=True, timeout=30)
         return result.stdout.strip()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def run_health_check(org: Org, asset_id: str, timeout: float = 180) -> dict:
