@@ -148,9 +148,10 @@ try await database.writer.write { db in
         }
     }
     for chart in catalogue.charts {
+        try db.execute(sql: "INSERT OR IGNORE INTO series (asset_id, metric, kind) VALUES ('asset-bench', ?, 'gauge')", arguments: [chart.metric])
         for step in 0..<288 {
             try db.execute(
-                sql: "INSERT OR REPLACE INTO series_points (asset_id, metric, ts, value) VALUES ('asset-bench', ?, ?, ?)",
+                sql: "INSERT OR REPLACE INTO points_raw (series_id, ts, value) VALUES ((SELECT id FROM series WHERE metric = ?), ?, ?)",
                 arguments: [chart.metric, now.addingTimeInterval(Double(-step * 300)).timeIntervalSince1970, Double(step * 10)])
         }
     }

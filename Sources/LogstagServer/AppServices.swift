@@ -14,6 +14,10 @@ public struct AppServices: Sendable {
     public let ingest: IngestStore
     public let audit: AuditStore
     public let healthRuns: HealthRunStore
+    public let series: SeriesStore
+    public let statements: StatementStore
+    public let retention: RetentionStore
+    public let explorer: ExplorerStore
     public let hasher: PasswordHasher
     public let throttle: LoginThrottle
     /// Failed registration-token redemptions: 10 per client IP per minute.
@@ -39,6 +43,10 @@ public struct AppServices: Sendable {
         self.ingest = IngestStore(database)
         self.audit = AuditStore(database, hash: { Crypto.sha256Hex($0) })
         self.healthRuns = HealthRunStore(database)
+        self.series = SeriesStore(database)
+        self.statements = StatementStore(database)
+        self.retention = RetentionStore(database)
+        self.explorer = ExplorerStore(database)
         self.hasher = hasher
         self.throttle = LoginThrottle(clock: clock)
         self.enrollThrottle = LoginThrottle(clock: clock, window: 60, perAccount: .max, perIP: 10)

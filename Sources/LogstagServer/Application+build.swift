@@ -21,6 +21,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     APIController(services: services).register(on: router)
     AgentAPIController(services: services).register(on: router)
     HealthAPIController(services: services).register(on: router)
+    ExplorerAPIController(services: services).register(on: router)
+    ExplorerPagesController(services: services).register(on: router)
     // Anything else is a 404 in our error format (JSON under /api/, a page elsewhere).
     for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
         router.on("**", method: method) { _, _ -> Response in throw AppError(.notFound, "not_found", "No such page or endpoint.") }
@@ -104,15 +106,35 @@ enum ServerSecret {
     }
 }
 
-/// Periodic housekeeping: audit retention, expired sessions, idempotency keys, command timeouts.
+/// Periodic housekeeping: audit retention, expired sessions, idempotency keys, command timeouts,
+/// and the retention of collected data.
 struct MaintenanceService: Service {
     let services: AppServices
 
+    /// Data retention runs hourly (it walks every series); the rest every minute.
+    static let retentionEvery = 60
+
     func run() async throws {
+        var minutes = 0
         while !Task.isCancelled {
             runOnce()
+            if minutes % Self.retentionEvery == 1 { purgeCollectedData() }
+            minutes += 1
             try? await Task.sleep(for: .seconds(60))
             if Task.isShuttingDownGracefully { return }
+        }
+    }
+
+    /// Deletes series points, statement samples, snapshots and schema changes past their retention.
+    func purgeCollectedData() {
+        do {
+            let outcome = try services.retention.purge(now: services.clock(), retention: services.config.retention)
+            services.logger.debug("Retention done", metadata: [
+                "raw_points": "\(outcome.rawPoints)", "minute_points": "\(outcome.minutePoints)", "hour_points": "\(outcome.hourPoints)",
+                "statement_points": "\(outcome.statementPoints)", "snapshots": "\(outcome.snapshots)", "series": "\(outcome.series)",
+            ])
+        } catch {
+            services.logger.error("Retention failed", metadata: ["error": "\(error)"])
         }
     }
 

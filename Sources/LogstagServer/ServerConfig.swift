@@ -11,6 +11,9 @@ import LogstagCore
 /// - `tls_certificate`, `tls_key` ("") [LOGSTAG_TLS_CERTIFICATE, LOGSTAG_TLS_KEY]: PEM files; both set = HTTPS (TLS 1.2+).
 /// - `log_level` ("info") [LOGSTAG_LOG_LEVEL]: trace, debug, info, notice, warning, error, critical.
 /// - `audit_retention_days` (30) [LOGSTAG_AUDIT_RETENTION_DAYS]: 1...3650.
+/// - `raw_retention_days` (7), `minute_retention_days` (30), `hour_retention_days` (400)
+///   [LOGSTAG_RAW_RETENTION_DAYS, ...]: how long raw samples (and snapshots), 1-minute and 1-hour
+///   rollups are kept; each must keep at least as long as the finer one before it.
 /// - `shutdown_grace_seconds` (10) [LOGSTAG_SHUTDOWN_GRACE_SECONDS]: how long in-flight requests may finish on SIGTERM.
 public struct ServerConfig: Sendable, Equatable {
     public var host = "127.0.0.1"
@@ -22,10 +25,18 @@ public struct ServerConfig: Sendable, Equatable {
     public var logLevel = "info"
     public var auditRetentionDays = 30
     public var shutdownGraceSeconds = 10
+    public var rawRetentionDays = 7
+    public var minuteRetentionDays = 30
+    public var hourRetentionDays = 400
 
     public init() {}
 
     public var tlsEnabled: Bool { !tlsCertificate.isEmpty }
+
+    /// How long each resolution of series data is kept.
+    public var retention: SeriesRetention {
+        SeriesRetention(raw: Double(rawRetentionDays) * 86400, minute: Double(minuteRetentionDays) * 86400, hour: Double(hourRetentionDays) * 86400)
+    }
 
     /// The externally visible base URL, without a trailing slash.
     public var baseURL: String {
@@ -35,7 +46,7 @@ public struct ServerConfig: Sendable, Equatable {
     }
 
     static let keys = ["listen", "public_url", "data_dir", "tls_certificate", "tls_key", "log_level", "audit_retention_days",
-                       "shutdown_grace_seconds"]
+                       "shutdown_grace_seconds", "raw_retention_days", "minute_retention_days", "hour_retention_days"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// A configuration problem; the message names the key (and the line, for file errors).
@@ -97,6 +108,9 @@ public struct ServerConfig: Sendable, Equatable {
         guard config.tlsCertificate.isEmpty == config.tlsKey.isEmpty else {
             throw Problem(message: "key \"tls_certificate\" and key \"tls_key\" must be set together to enable HTTPS")
         }
+        guard config.rawRetentionDays <= config.minuteRetentionDays, config.minuteRetentionDays <= config.hourRetentionDays else {
+            throw Problem(message: "key \"raw_retention_days\" (\(config.rawRetentionDays)) <= key \"minute_retention_days\" (\(config.minuteRetentionDays)) <= key \"hour_retention_days\" (\(config.hourRetentionDays)) must hold")
+        }
         return config
     }
 
@@ -131,6 +145,9 @@ public struct ServerConfig: Sendable, Equatable {
             logLevel = value.lowercased()
         case "audit_retention_days": auditRetentionDays = try integer(in: 1...3650)
         case "shutdown_grace_seconds": shutdownGraceSeconds = try integer(in: 1...300)
+        case "raw_retention_days": rawRetentionDays = try integer(in: 1...90)
+        case "minute_retention_days": minuteRetentionDays = try integer(in: 1...400)
+        case "hour_retention_days": hourRetentionDays = try integer(in: 1...3650)
         default: throw Problem(message: "\(origin): unknown key")
         }
     }

@@ -193,7 +193,7 @@ struct AssetAPITests {
             #expect(try await client.json(.delete, "/api/v1/assets/\(id)", headers).status == .notFound)
         }
         let leftovers = try await server.services.database.writer.read { db in
-            try ["registration_tokens", "commands", "snapshots", "series_points"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)")! }
+            try ["registration_tokens", "commands", "snapshots", "points_raw"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)")! }
         }
         #expect(leftovers == [0, 0, 0, 0])
     }

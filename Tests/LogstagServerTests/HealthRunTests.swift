@@ -526,19 +526,14 @@ struct HealthRunTests {
         }
     }
 
-    @Test("Chart series: tag filters, counter rates that skip resets, and downsampling to 120 points")
+    @Test("Chart series: tag filters, sums per time, and downsampling to 120 points")
     func chartArithmetic() {
         let t0 = Date(timeIntervalSince1970: 1_000)
         #expect(HealthInputLoader.tags(HealthInputLoader.tagText(of: "pg_sessions.count{database=app,state=active}")) == ["database": "app", "state": "active"])
         #expect(HealthInputLoader.tagText(of: "pg_sessions.count").isEmpty)
-        let points: [(metric: String, time: Date, value: Double)] = [
-            ("m{db=a}", t0, 100), ("m{db=a}", t0 + 10, 150), ("m{db=a}", t0 + 20, 5), ("m{db=a}", t0 + 30, 25),
-            ("m{db=b}", t0, 0), ("m{db=b}", t0 + 10, 10),
-        ]
-        let rates = HealthInputLoader.rates(points)
-        // At t0+10: 5/s + 1/s; at t0+20 the reset of db=a is skipped; at t0+30: 2/s.
-        #expect(rates.map(\.value) == [6, 2])
-        #expect(rates.map(\.time) == [t0 + 10, t0 + 30])
+        let sums = HealthInputLoader.sums([(t0, 2), (t0 + 10, 1), (t0, 3)])
+        #expect(sums.map(\.value) == [5, 1])
+        #expect(sums.map(\.time) == [t0, t0 + 10])
         let many = (0..<1000).map { ChartPoint(time: t0 + Double($0), value: Double($0)) }
         let reduced = HealthInputLoader.downsample(many)
         #expect(reduced.count == 120)

@@ -40,11 +40,14 @@ struct IngestTests {
             #expect(asset.json["port"] as? Int == 5432)
             #expect(asset.json["last_check_at"] as? String != nil)
         }
-        let series = try server.services.ingest.series(
-            orgID: try server.services.accounts.organizations()[0].id,
-            assetID: try await server.services.database.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM assets")! },
-            metric: "sessions.count{database=app2,state=active}", from: .distantPast, to: .distantFuture)
-        #expect(series.map(\.1) == [3])
+        let orgID = try server.services.accounts.organizations()[0].id
+        let assetID = try await server.services.database.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM assets")! }
+        let series = try server.services.series.buckets(
+            orgID: orgID, assetIDs: [assetID], metric: "sessions.count", resolution: .raw, bucket: 10, from: .distantPast, to: .distantFuture)
+        #expect(series[assetID]?["sessions.count{database=app2,state=active}"]?.map(\.average) == [3])
+        // Another organisation sees nothing of it.
+        #expect(try server.services.series.buckets(
+            orgID: "other-org", assetIDs: [assetID], metric: "sessions.count", resolution: .raw, bucket: 10, from: .distantPast, to: .distantFuture).isEmpty)
         let statuses = try await server.services.database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT signal, status, reason FROM snapshots ORDER BY signal").map { "\($0["signal"] as String)=\($0["status"] as String):\($0["reason"] as String? ?? "")" }
         }
@@ -163,7 +166,7 @@ struct IngestTests {
             #expect(try await agent.ingest(future).status == .badRequest)
         }
         #expect(try count(server, "snapshots") == 0)
-        #expect(try count(server, "series_points") == 0)
+        #expect(try count(server, "points_raw") == 0)
     }
 
     @Test("Status: Disconnected until a passing connection test; Connected; Issues on failures; Disconnected after 5 minutes of silence")

@@ -197,7 +197,10 @@ struct HealthRunStoreTests {
             for (metric, ts, value) in [("pg_x.a_b", t - 20, 1.0), ("pg_x.a_b{db=x}", t - 10, 2.0), ("pg_x.aXb", t - 10, 9.0),
                                         ("pg_x.a_bc", t - 10, 9.0), ("pg_x.a_b{db=y}", t - 10, 3.0)]
             {
-                try db.execute(sql: "INSERT INTO series_points (asset_id, metric, ts, value) VALUES ('asset-a', ?, ?, ?)", arguments: [metric, ts, value])
+                try db.execute(sql: "INSERT OR IGNORE INTO series (asset_id, metric, kind) VALUES ('asset-a', ?, 'gauge')", arguments: [metric])
+                try db.execute(
+                    sql: "INSERT INTO points_raw (series_id, ts, value) VALUES ((SELECT id FROM series WHERE metric = ?), ?, ?)",
+                    arguments: [metric, ts, value])
             }
         }
         let latest = try store.latestSnapshots(orgID: "org-a", assetID: "asset-a")

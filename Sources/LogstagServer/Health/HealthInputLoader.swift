@@ -8,8 +8,8 @@ import LogstagStorage
 /// Contract: the latest snapshot of each signal is its `rows`; its baseline is the oldest ok
 /// snapshot of the same signal inside the window, and only when that is an earlier snapshot
 /// (a single sample has no growth to measure). Charts sum a metric over its tag variants per
-/// collection time, optionally filtered by tags; `rate` charts take each variant's counter
-/// growth per second between consecutive points and skip resets; at most `maxChartPoints`.
+/// collection time, optionally filtered by tags (counters are stored as per-second rates, reset
+/// aware, so `rate` charts sum them like gauges); at most `maxChartPoints`.
 struct HealthInputLoader {
     let store: HealthRunStore
 
@@ -54,7 +54,7 @@ struct HealthInputLoader {
                 let tags = Self.tags(Self.tagText(of: point.metric))
                 return wanted.allSatisfy { tags[$0.key] == $0.value }
             }
-            let series = definition.kind == .rate ? Self.rates(matching) : Self.sums(matching.map { ($0.time, $0.value) })
+            let series = Self.sums(matching.map { ($0.time, $0.value) })
             return ReportChart(id: definition.id, title: definition.title, unit: definition.unit.rawValue, points: Self.downsample(series))
         }
     }
@@ -83,22 +83,6 @@ struct HealthInputLoader {
         var byTime: [Date: Double] = [:]
         for (time, value) in points { byTime[time, default: 0] += value }
         return byTime.keys.sorted().map { ChartPoint(time: $0, value: byTime[$0]!) }
-    }
-
-    /// Per variant, growth per second between consecutive points (a counter that went
-    /// backwards was reset: that interval is skipped), then summed per time.
-    static func rates(_ points: [(metric: String, time: Date, value: Double)]) -> [ChartPoint] {
-        var rates: [(Date, Double)] = []
-        for variant in Dictionary(grouping: points, by: \.metric).values {
-            let ordered = variant.sorted { $0.time < $1.time }
-            for (previous, current) in zip(ordered, ordered.dropFirst()) {
-                let seconds = current.time.timeIntervalSince(previous.time)
-                let growth = current.value - previous.value
-                guard seconds > 0, growth >= 0 else { continue }
-                rates.append((current.time, growth / seconds))
-            }
-        }
-        return sums(rates)
     }
 
     /// At most `limit` points: consecutive points are averaged in equal-count buckets.

@@ -22,7 +22,7 @@ struct PageContext {
             "assets": identity.has(.manageDatabases), "members": identity.has(.manageMembers), "apiKeys": identity.has(.manageApiKeys),
             "agents": identity.has(.manageAgents), "audit": identity.has(.viewAuditLogs), "isHome": active == "home",
             "isAssets": active == "assets", "isMembers": active == "members", "isApiKeys": active == "api-keys",
-            "isAgents": active == "agents", "isAudit": active == "audit",
+            "isAgents": active == "agents", "isAudit": active == "audit", "isQueries": active == "queries", "isActivity": active == "activity",
         ]
         if let flash, let message = Flash.messages[flash] {
             page["flash"] = ["kind": message.kind, "message": message.text]

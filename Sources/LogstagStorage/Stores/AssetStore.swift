@@ -34,6 +34,13 @@ public struct AssetStore: Sendable {
 
     /// One page of assets matching the query, ordered by name. Status filtering is done in SQL
     /// with the same 5-minute rule as `AssetStatusRule`.
+    /// Every asset of the organisation, by name (the explorers' instance filter).
+    public func all(orgID: String) throws -> [Asset] {
+        try db.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM assets WHERE org_id = ? ORDER BY name_key", arguments: [orgID]).map(Asset.init)
+        }
+    }
+
     public func list(orgID: String, query: AssetQuery, now: Date) throws -> Page<Asset> {
         var clauses = ["org_id = ?"]
         var arguments: StatementArguments = [orgID]

@@ -273,8 +273,8 @@ public struct HealthRunStore: Sendable {
         }
     }
 
-    /// Series points of `metric` and all its tagged variants (`metric{...}`) in a time range,
-    /// oldest first, as (variant key, time, value).
+    /// Raw points of `metric` and all its tagged variants (`metric{...}`) in a time range,
+    /// oldest first, as (variant key, time, value); counters' values are per-second rates.
     public func seriesVariants(orgID: String, assetID: String, metric: String, from: Date, to: Date) throws
         -> [(metric: String, time: Date, value: Double)]
     {
@@ -286,9 +286,9 @@ public struct HealthRunStore: Sendable {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT metric, ts, value FROM series_points
-                    WHERE asset_id = ? AND (metric = ? OR (metric >= ? AND metric < ?)) AND ts BETWEEN ? AND ?
-                    ORDER BY ts
+                    SELECT s.metric, p.ts, p.value FROM series s JOIN points_raw p ON p.series_id = s.id
+                    WHERE s.asset_id = ? AND (s.metric = ? OR (s.metric >= ? AND s.metric < ?)) AND p.ts BETWEEN ? AND ?
+                    ORDER BY p.ts
                     """,
                 arguments: [assetID, metric, metric + "{", metric + "|", from.unixTime, to.unixTime]
             ).map { (metric: $0["metric"], time: Date(timeIntervalSince1970: $0["ts"]), value: $0["value"]) }

@@ -98,47 +98,32 @@ public struct IngestStore: Sendable {
                 INSERT INTO snapshots (org_id, asset_id, signal, tier, collected_at, status, reason, message, duration_ms, row_count, rows_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let point = try db.makeStatement(
-            sql: "INSERT OR REPLACE INTO series_points (asset_id, metric, ts, value) VALUES (?, ?, ?, ?)")
+        let previousCollection = try db.makeStatement(
+            sql: "SELECT MAX(collected_at) FROM snapshots WHERE asset_id = ? AND signal = ? AND collected_at < ? AND status = 'ok'")
+        let series = try SeriesWriter(kinds: .bundled, db)
+        let statements = try StatementWriter(db)
         let encoder = WireCoding.encoder()
         var points = 0
         let ts = payload.collectedAt.unixTime
+        try ExplorerStore.recordSchemaChanges(orgID: orgID, payload: payload, db)
         for signal in payload.signals {
+            let previous = try Double.fetchOne(previousCollection, arguments: [payload.assetID, signal.name, ts])
             let rowsJSON = signal.status == .ok ? String(data: try encoder.encode(signal.rows), encoding: .utf8) : nil
             try snapshot.execute(arguments: [
                 orgID, payload.assetID, signal.name, payload.tier.rawValue, ts, signal.status.rawValue, signal.reason?.rawValue,
                 signal.message, signal.durationMs, signal.rows.count, rowsJSON,
             ])
             guard signal.status == .ok else { continue }
-            for row in signal.rows {
-                let tags = row.keys.filter { $0.hasPrefix("tag_") }.sorted()
-                    .map { "\($0.dropFirst(4))=\(row[$0]?.stringValue ?? row[$0]?.doubleValue.map { String($0) } ?? "")" }
-                let suffix = tags.isEmpty ? "" : "{" + tags.joined(separator: ",") + "}"
-                for (column, value) in row where !column.hasPrefix("tag_") {
-                    guard let number = value.doubleValue, number.isFinite else { continue }
-                    try point.execute(arguments: [payload.assetID, "\(signal.name).\(column)\(suffix)", ts, number])
-                    points += 1
-                }
+            if signal.name == StatementWriter.signal {
+                points += try statements.write(assetID: payload.assetID, rows: signal.rows, at: ts, previousCollection: previous)
+            } else {
+                points += try series.write(assetID: payload.assetID, signal: signal.name, rows: signal.rows, at: ts, previousCollection: previous)
             }
         }
         return points
     }
 
     // MARK: - Reading
-
-    /// Points of one metric of an asset in a time range, oldest first.
-    public func series(orgID: String, assetID: String, metric: String, from: Date, to: Date) throws -> [(Date, Double)] {
-        try db.writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.ts, p.value FROM series_points p JOIN assets a ON a.id = p.asset_id
-                    WHERE a.org_id = ? AND p.asset_id = ? AND p.metric = ? AND p.ts BETWEEN ? AND ? ORDER BY p.ts
-                    """,
-                arguments: [orgID, assetID, metric, from.unixTime, to.unixTime]
-            ).map { (Date(timeIntervalSince1970: $0["ts"]), $0["value"]) }
-        }
-    }
 
     /// The latest snapshot of each signal of an asset: the agent's own view of whether
     /// collection works (status, reason, duration, row count), ordered by tier then name.

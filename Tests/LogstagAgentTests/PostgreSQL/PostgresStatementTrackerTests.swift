@@ -39,6 +39,16 @@ struct PostgresStatementTrackerTests {
         let extra = chosen.dropFirst(100).map { "\($0["tag_queryid"]!.stringValue!)/\($0["tag_user"]!.stringValue!)" }
         // Biggest change first; the new (other, 7) entry counts as changed.
         #expect(extra == ["7/app", "5/app", "7/other"])
+        // Only the entry that appeared since the previous run is flagged new (its base is zero).
+        #expect(chosen.filter { $0["new_entry"] == .bool(true) }.map { $0["tag_user"]!.stringValue! } == ["other"])
+    }
+
+    @Test("nothing is flagged new on the first run: the server has no history to start from zero")
+    func firstRunFlagsNothing() {
+        var tracker = PostgresStatementTracker()
+        let chosen = tracker.select((0..<10).map { Self.row($0, calls: 5, time: 1) })
+        #expect(chosen.count == 10)
+        #expect(chosen.allSatisfy { $0["new_entry"] == nil })
     }
 
     @Test("each query text is requested once, and the cache is bounded")

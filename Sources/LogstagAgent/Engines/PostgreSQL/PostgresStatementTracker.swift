@@ -8,7 +8,8 @@ import LogstagCore
 /// and returns the top `topCount` by `total_exec_time` followed by every other entry whose
 /// `calls` changed since the previous `select` (new entries count as changed; biggest change
 /// first), at most `maxRows` rows in all; it then remembers the current `calls` of every
-/// entry, sent or not. `queryIDsNeedingText(_:)` names the query ids among rows whose text
+/// entry, sent or not. Rows of entries that appeared since the previous `select` (not on the
+/// first one) get `new_entry: true`: their whole counters happened since then. `queryIDsNeedingText(_:)` names the query ids among rows whose text
 /// was never sent; `markTextsSent(_:)` records them in a first-in-first-out cache of
 /// `textCacheCapacity` ids, so a text is fetched and shipped about once per statement.
 struct PostgresStatementTracker {
@@ -24,6 +25,7 @@ struct PostgresStatementTracker {
     }
 
     private(set) var previousCalls: [Key: Double] = [:]
+    private var hasPrevious = false
     private var sentTextIDs: Set<String> = []
     private var sentTextOrder: [String] = []
     private var sentTextHead = 0
@@ -48,7 +50,11 @@ struct PostgresStatementTracker {
                 changed.append((index, calls))
             }
         }
+        // On the first collection every entry is "new" to the tracker but not to the server's
+        // history: only later ones are flagged, so the server may take zero as their base.
+        let newKeys = hasPrevious ? Set(current.keys).subtracting(previousCalls.keys) : []
         previousCalls = current
+        hasPrevious = true
 
         let byTime = rows.indices.sorted {
             (rows[$0]["total_exec_time"]?.doubleValue ?? 0) > (rows[$1]["total_exec_time"]?.doubleValue ?? 0)
@@ -58,7 +64,11 @@ struct PostgresStatementTracker {
         for entry in changed.sorted(by: { $0.delta != $1.delta ? $0.delta > $1.delta : $0.index < $1.index }) where chosen.count < Self.maxRows {
             if taken.insert(entry.index).inserted { chosen.append(entry.index) }
         }
-        return chosen.map { rows[$0] }
+        return chosen.map { index in
+            var row = rows[index]
+            if let key = Self.key(row), newKeys.contains(key) { row["new_entry"] = .bool(true) }
+            return row
+        }
     }
 
     /// Query ids among `rows` whose text was never sent, each once, in row order.

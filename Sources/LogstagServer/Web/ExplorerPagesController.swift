@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import LogstagCore
+import LogstagStorage
+
+/// Explorer pages: the Query Explorer (`/queries`, `/queries/{id}`) and the Activity Explorer
+/// (`/activity`, `/activity/{assetId}`), rendered from the same dictionaries as their API twins.
+struct ExplorerPagesController {
+    let services: AppServices
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("queries", use: queries)
+        router.get("queries/{id}", use: query)
+        router.get("activity", use: activityList)
+        router.get("activity/{assetId}", use: activity)
+    }
+
+    func page(_ context: AppRequestContext, title: String, active: String) throws -> (Identity, [String: Any])? {
+        guard let identity = context.identity, identity.user != nil else { return nil }
+        return (identity, try PageContext(services: services, identity: identity).base(title: title, active: active))
+    }
+
+    func queries(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard var (identity, fields) = try page(context, title: "Queries", active: "queries") else { return .redirect("/login") }
+        let scope = try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: .day)
+        let options = try QueryExplorer.options(ExplorerAPIController.parameters(request))
+        var list = try QueryExplorer(services: services, scope: scope).list(options)
+        let items = (list["items"] as? [[String: Any]] ?? []).map { item -> [String: Any] in
+            var row = item
+            row["meanText"] = (item["mean_time_ms"] as? Double).map { UnitFormat.format($0, unit: "ms") } ?? "—"
+            row["callsText"] = UnitFormat.format(item["calls"] as? Double ?? 0, unit: "count")
+            row["rowsText"] = UnitFormat.format(item["rows"] as? Double ?? 0, unit: "count")
+            row["hitText"] = (item["cache_hit_ratio"] as? Double).map { String(format: "%.1f %%", $0 * 100) } ?? "—"
+            row["lastText"] = item["last_executed"] as? String ?? "—"
+            row["href"] = "/queries/\(item["id"] as? String ?? "")?" + scope.window.queryString
+            if let trend = item["trend"] as? [String: Any] { row["trendLabel"] = trend["label"]; row["trendClass"] = trend["verdict"] }
+            return row
+        }
+        list["items"] = items
+        fields["list"] = list
+        fields["filters"] = scope.filterContext(path: "/queries")
+        fields["search"] = options.search
+        fields["isEmpty"] = items.isEmpty
+        fields["sorts"] = StatementStore.Sort.allCases.map { ["value": $0.rawValue, "selected": $0 == options.sort] }
+        let total = list["total"] as? Int ?? 0
+        fields["pageInfo"] = total == 0 ? "" : "\(options.offset + 1)–\(options.offset + items.count) of \(total)"
+        if options.offset + options.limit < total {
+            fields["nextURL"] = "/queries?" + (scope.filterContext(path: "")["query"] as? String ?? "") + "&search=\(Self.encode(options.search))&sort=\(options.sort.rawValue)&offset=\(options.offset + options.limit)"
+        }
+        return WebRenderer.shared.render("explorer_queries", fields)
+    }
+
+    func query(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard var (identity, fields) = try page(context, title: "Query", active: "queries") else { return .redirect("/login") }
+        let scope = try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: .day)
+        guard let id = Int64(try context.parameters.require("id")),
+              let detail = try QueryExplorer(services: services, scope: scope).detail(id: id)
+        else { throw AppError.notFound("statement") }
+        fields["q"] = detail
+        fields["filters"] = scope.filterContext(path: "/queries/\(id)")
+        let buckets = detail["buckets"] as? [[String: Any]] ?? []
+        let bucket = detail["bucket_seconds"] as? Double ?? 60
+        func chart(_ id: String, _ title: String, _ unit: String, _ key: String, scale: Double = 1) -> String {
+            let samples = buckets.compactMap { entry -> ChartSample? in
+                guard let time = (entry["time"] as? String).flatMap(WireDate.parse) else { return nil }
+                return ChartSample(time: time, value: (entry[key] as? Double).map { $0 * scale })
+            }
+            return TimeSeriesChartSVG.render(TimeSeriesChart(
+                id: id, title: title, unit: unit, series: [ChartSeries(name: title, points: samples)],
+                windowStart: scope.window.start, windowEnd: scope.window.end, bucket: bucket))
+        }
+        fields["charts"] = [
+            chart("calls", "Calls", "count", "calls"), chart("mean", "Mean execution time", "ms", "mean_time_ms"),
+            chart("rows", "Rows", "count", "rows"), chart("hit", "Cache hit", "percent", "cache_hit_ratio", scale: 100),
+        ].joined()
+        let stats = detail["statistics"] as? [String: Any] ?? [:]
+        fields["stats"] = Self.statisticsRows(stats)
+        return WebRenderer.shared.render("explorer_query", fields)
+    }
+
+    static func statisticsRows(_ stats: [String: Any]) -> [[String: String]] {
+        let rows: [(String, String, String)] = [
+            ("Calls in period", "calls", "count"), ("Mean time", "mean_time_ms", "ms"), ("Execution time in period", "total_time_ms", "ms"),
+            ("Min time (lifetime)", "min_time_ms", "ms"), ("Max time (lifetime)", "max_time_ms", "ms"), ("Rows", "rows", "count"),
+            ("Block I/O time (needs track_io_timing)", "block_io_time_ms", "ms"), ("Shared blocks hit", "shared_blocks_hit", "count"),
+            ("Shared blocks read", "shared_blocks_read", "count"), ("Shared blocks dirtied", "shared_blocks_dirtied", "count"),
+            ("Shared blocks written", "shared_blocks_written", "count"), ("Temp blocks read", "temp_blocks_read", "count"),
+            ("Temp blocks written", "temp_blocks_written", "count"),
+        ]
+        var result = rows.map { label, key, unit in
+            ["label": label, "value": (stats[key] as? Double).map { UnitFormat.format($0, unit: unit) } ?? "—"]
+        }
+        result.insert(["label": "Hit %", "value": (stats["shared_hit_ratio"] as? Double).map { String(format: "%.2f %%", $0 * 100) } ?? "—"], at: 9)
+        result.append(["label": "Measured", "value": stats["measured_at"] as? String ?? "—"])
+        return result
+    }
+
+    func activityList(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard var (identity, fields) = try page(context, title: "Activity", active: "activity") else { return .redirect("/login") }
+        let scope = try ExplorerScope.parse(request, identity: identity, services: services)
+        let list = try ActivityExplorer(services: services, scope: scope).list()
+        fields["items"] = (list["items"] as? [[String: Any]] ?? []).map { item -> [String: Any] in
+            var row = item
+            row["href"] = "/activity/\(item["asset_id"] as? String ?? "")?" + scope.window.queryString
+            return row
+        }
+        fields["isEmpty"] = (list["items"] as? [Any])?.isEmpty ?? true
+        fields["filters"] = scope.filterContext(path: "/activity")
+        fields["refreshSeconds"] = 30
+        return WebRenderer.shared.render("explorer_activity", fields)
+    }
+
+    func activity(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard var (identity, fields) = try page(context, title: "Activity", active: "activity") else { return .redirect("/login") }
+        let scope = try ExplorerScope.parse(request, identity: identity, services: services)
+        let id = try context.parameters.require("assetId")
+        guard let asset = scope.assets.first(where: { $0.id == id }), asset.engine == .postgresql else { throw AppError.notFound("PostgreSQL instance") }
+        let detail = try ActivityExplorer(services: services, scope: scope).detail(asset: asset)
+        fields["a"] = detail
+        fields["filters"] = scope.filterContext(path: "/activity/\(id)")
+        fields["refreshSeconds"] = 30
+        let bucket = detail["bucket_seconds"] as? Double ?? 10
+        func stacked(_ key: String, _ names: [String], id: String, title: String) -> String {
+            let buckets = detail[key] as? [[String: Any]] ?? []
+            let series = names.map { name in
+                ChartSeries(name: name, points: buckets.compactMap { entry -> ChartSample? in
+                    guard let time = (entry["time"] as? String).flatMap(WireDate.parse) else { return nil }
+                    return ChartSample(time: time, value: entry[name] as? Double)
+                })
+            }
+            return StackedAreaChartSVG.render(TimeSeriesChart(
+                id: id, title: title, unit: "count", series: series, windowStart: scope.window.start, windowEnd: scope.window.end, bucket: bucket))
+        }
+        fields["stateChart"] = stacked("states_over_time", SessionStateCategory.allCases.map(\.rawValue), id: "states", title: "Sessions by state")
+        fields["waitChart"] = stacked("waits_over_time", WaitCategory.allCases.map(\.rawValue), id: "waits", title: "Waiting sessions by wait category")
+        return WebRenderer.shared.render("explorer_activity_detail", fields)
+    }
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+}
