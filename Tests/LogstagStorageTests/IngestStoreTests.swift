@@ -20,16 +20,19 @@ struct IngestStoreTests {
             try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('ag', 'org', 'h', '1', 'k', 0)")
             try db.execute(sql: "UPDATE assets SET agent_id = 'ag'")
         }
-        func work(_ key: String, asset: String) -> IngestStore.Work {
+        func work(_ key: String, asset: String, at: Date = now) -> IngestStore.Work {
             let signal = SignalPayload(name: "sessions", status: .ok, durationMs: 1, rows: [["tag_state": .string("active"), "count": .number(2)]])
-            let payload = TargetPayload(assetID: asset, targetName: "t", tier: .high, collectedAt: now, targetStatus: TargetStatus(ok: true), signals: [signal])
+            let payload = TargetPayload(assetID: asset, targetName: "t", tier: .high, collectedAt: at, targetStatus: TargetStatus(ok: true), signals: [signal])
             return IngestStore.Work(agentID: "ag", orgID: "org", idempotencyKey: key, bodySHA256: key,
                                     batch: IngestBatch(batchID: key, agentVersion: "1", hostname: "h", sentAt: now, payloads: [payload]))
         }
-        let outcomes = try IngestStore(database).ingest([work("k1", asset: "a1"), work("k2", asset: "elsewhere"), work("k3", asset: "a1")], now: now)
-        #expect(outcomes == [.stored(points: 1), .unknownAsset("elsewhere"), .stored(points: 1)])
+        let outcomes = try IngestStore(database).ingest(
+            [work("k1", asset: "a1"), work("k2", asset: "elsewhere"), work("k3", asset: "a1", at: now + 10), work("k4", asset: "a1", at: now + 10)], now: now)
+        // k4 repeats k3's sample time under another key: its snapshot is kept, its point is not stored twice.
+        #expect(outcomes == [.stored(points: 1), .unknownAsset("elsewhere"), .stored(points: 1), .stored(points: 0)])
         let keys = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT key FROM ingest_keys ORDER BY key") }
-        #expect(keys == ["k1", "k3"])
-        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots") } == 2)
+        #expect(keys == ["k1", "k3", "k4"])
+        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots") } == 3)
+        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT SUM(n) FROM points_minute") } == 2)
     }
 }
