@@ -16,15 +16,14 @@ struct ActivityExplorer {
     static let staleAfter: TimeInterval = 5 * 60
     static let statesMetric = "pg_sessions_by_state.sessions"
 
-    var orgID: String { scope.assets.first?.orgID ?? "" }
     var postgres: [Asset] { scope.scoped.filter { $0.engine == .postgresql } }
 
     // MARK: - List
 
     func list() throws -> [String: Any] {
         let ids = postgres.map(\.id)
-        let activity = try services.explorer.latest(orgID: orgID, assetIDs: ids, signal: "pg_activity")
-        let blocking = try services.explorer.latest(orgID: orgID, assetIDs: ids, signal: "pg_blocking")
+        let activity = try services.explorer.latest(orgID: scope.orgID, assetIDs: ids, signal: "pg_activity")
+        let blocking = try services.explorer.latest(orgID: scope.orgID, assetIDs: ids, signal: "pg_blocking")
         let items = postgres.map { asset -> [String: Any] in
             var item: [String: Any] = ["asset_id": asset.id, "instance": asset.name, "engine": asset.engine.rawValue,
                                        "status": asset.status(now: scope.now).rawValue]
@@ -64,8 +63,8 @@ struct ActivityExplorer {
     // MARK: - Detail
 
     func detail(asset: Asset) throws -> [String: Any] {
-        let activity = try services.explorer.latest(orgID: orgID, assetIDs: [asset.id], signal: "pg_activity")[asset.id]
-        let blocking = try services.explorer.latest(orgID: orgID, assetIDs: [asset.id], signal: "pg_blocking")[asset.id]
+        let activity = try services.explorer.latest(orgID: scope.orgID, assetIDs: [asset.id], signal: "pg_activity")[asset.id]
+        let blocking = try services.explorer.latest(orgID: scope.orgID, assetIDs: [asset.id], signal: "pg_blocking")[asset.id]
         let sessions = activity.map(clientSessions) ?? []
         var json: [String: Any] = ["window": scope.windowJSON, "asset_id": asset.id, "instance": asset.name,
                                    "no_data_reason": noDataReason(activity) ?? NSNull(),
@@ -140,7 +139,7 @@ struct ActivityExplorer {
         // History: sessions per state category and per wait category, from the series.
         let plan = scope.plan()
         let buckets = try services.series.buckets(
-            orgID: orgID, assetIDs: [asset.id], metric: Self.statesMetric, resolution: plan.resolution, bucket: plan.bucket,
+            orgID: scope.orgID, assetIDs: [asset.id], metric: Self.statesMetric, resolution: plan.resolution, bucket: plan.bucket,
             from: scope.window.start, to: scope.window.end)[asset.id] ?? [:]
         var states: [Date: [String: Double]] = [:]
         var waits: [Date: [String: Double]] = [:]

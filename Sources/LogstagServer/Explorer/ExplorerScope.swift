@@ -10,6 +10,7 @@ import LogstagStorage
 /// Contract: an unknown or foreign instance id is a 400 naming it (never silently widened to
 /// all instances); a bad window is a 400 naming the parameter. Only `view_databases` may read.
 struct ExplorerScope {
+    let orgID: String
     let window: TimeWindow
     let assets: [Asset]          // every asset of the organisation, by name
     let selectedIDs: [String]    // the filter as given (empty = all)
@@ -43,7 +44,7 @@ struct ExplorerScope {
         if let unknown = selected.first(where: { !known.contains($0) }) {
             throw AppError.badRequest("invalid_instance", "instance \"\(unknown.prefix(64))\" is not an instance of this organisation.")
         }
-        return ExplorerScope(window: window, assets: assets, selectedIDs: selected, retention: services.config.retention, now: now)
+        return ExplorerScope(orgID: identity.orgID, window: window, assets: assets, selectedIDs: selected, retention: services.config.retention, now: now)
     }
 
     /// JSON of the window for API answers.

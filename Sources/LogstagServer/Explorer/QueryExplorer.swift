@@ -52,12 +52,12 @@ struct QueryExplorer {
 
     func list(_ options: ListOptions) throws -> [String: Any] {
         let page = try services.statements.list(
-            orgID: scope.assets.first?.orgID ?? "", assetIDs: postgresIDs, from: scope.window.start, to: scope.window.end,
+            orgID: scope.orgID, assetIDs: postgresIDs, from: scope.window.start, to: scope.window.end,
             rawRetainedSince: scope.rawRetainedSince, search: options.search, sort: options.sort, descending: options.descending,
             limit: options.limit, offset: options.offset)
         let previous = scope.window.previous
         let before = try services.statements.meanTimes(
-            orgID: scope.assets.first?.orgID ?? "", ids: page.items.map(\.id), from: previous.start, to: previous.end,
+            orgID: scope.orgID, ids: page.items.map(\.id), from: previous.start, to: previous.end,
             rawRetainedSince: scope.rawRetainedSince)
         let names = Dictionary(uniqueKeysWithValues: scope.assets.map { ($0.id, $0.name) })
         return [
@@ -77,7 +77,7 @@ struct QueryExplorer {
 
     /// nil when the statement is not one of the organisation's.
     func detail(id: Int64) throws -> [String: Any]? {
-        let orgID = scope.assets.first?.orgID ?? ""
+        let orgID = scope.orgID
         guard let statement = try services.statements.statement(
             orgID: orgID, id: id, from: scope.window.start, to: scope.window.end, rawRetainedSince: scope.rawRetainedSince)
         else { return nil }

@@ -21,7 +21,7 @@ public struct ExplorerStore: Sendable {
     /// The latest snapshot of `signal` for each of `assetIDs` that has one.
     public func latest(orgID: String, assetIDs: [String], signal: String) throws -> [String: LatestSignal] {
         guard !assetIDs.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: assetIDs.count).joined(separator: ", ")
+        let marks = SQLText.placeholders(assetIDs.count)
         let decoder = WireCoding.decoder()
         return try db.writer.read { db in
             var result: [String: LatestSignal] = [:]
@@ -69,7 +69,7 @@ public struct ExplorerStore: Sendable {
         guard !current.isEmpty else { return }
         let decoder = WireCoding.decoder()
         var previous: [String: [[String: JSONValue]]] = [:]
-        let marks = Array(repeating: "?", count: current.count).joined(separator: ", ")
+        let marks = SQLText.placeholders(current.count)
         let rows = try Row.fetchAll(db, sql: """
             SELECT signal, rows_json FROM snapshots WHERE id IN (
                 SELECT MAX(id) FROM snapshots WHERE asset_id = ? AND status = 'ok' AND signal IN (\(marks)) GROUP BY signal)

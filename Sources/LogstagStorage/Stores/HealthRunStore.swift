@@ -254,7 +254,7 @@ public struct HealthRunStore: Sendable {
     /// `signals` limits the result to those signals (nil: every signal).
     public func baselineSnapshots(orgID: String, assetID: String, since: Date, signals: Set<String>? = nil) throws -> [StoredSnapshot] {
         if let signals, signals.isEmpty { return [] }
-        let only = signals.map { " AND signal IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ")" } ?? ""
+        let only = signals.map { " AND signal IN (" + SQLText.placeholders($0.count) + ")" } ?? ""
         var arguments: [(any DatabaseValueConvertible)?] = [orgID, assetID, since.unixTime]
         arguments += (signals?.sorted() ?? []).map { $0 }
         arguments += [orgID, assetID]

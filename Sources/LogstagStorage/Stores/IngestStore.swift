@@ -107,7 +107,6 @@ public struct IngestStore: Sendable {
         let ts = payload.collectedAt.unixTime
         try ExplorerStore.recordSchemaChanges(orgID: orgID, payload: payload, db)
         for signal in payload.signals {
-            let previous = try Double.fetchOne(previousCollection, arguments: [payload.assetID, signal.name, ts])
             let rowsJSON = signal.status == .ok ? String(data: try encoder.encode(signal.rows), encoding: .utf8) : nil
             try snapshot.execute(arguments: [
                 orgID, payload.assetID, signal.name, payload.tier.rawValue, ts, signal.status.rawValue, signal.reason?.rawValue,
@@ -115,9 +114,11 @@ public struct IngestStore: Sendable {
             ])
             guard signal.status == .ok else { continue }
             if signal.name == StatementWriter.signal {
+                // The base of statements that appeared since then (`new_entry`) is zero at that time.
+                let previous = try Double.fetchOne(previousCollection, arguments: [payload.assetID, signal.name, ts])
                 points += try statements.write(assetID: payload.assetID, rows: signal.rows, at: ts, previousCollection: previous)
             } else {
-                points += try series.write(assetID: payload.assetID, signal: signal.name, rows: signal.rows, at: ts, previousCollection: previous)
+                points += try series.write(assetID: payload.assetID, signal: signal.name, rows: signal.rows, at: ts)
             }
         }
         return points

@@ -45,7 +45,7 @@ public struct SeriesStore: Sendable {
             "SUM(p.sum) / SUM(p.n) AS average, MIN(p.min) AS minimum, MAX(p.max) AS maximum, SUM(p.increase) AS increase, SUM(p.n) AS samples"
         }
         let table = Self.table(resolution)
-        let marks = Array(repeating: "?", count: assetIDs.count).joined(separator: ", ")
+        let marks = SQLText.placeholders(assetIDs.count)
         let sql = """
             SELECT s.asset_id, s.metric, CAST(p.ts / ? AS INTEGER) * ? AS bucket, \(select)
             FROM series s JOIN \(table) p ON p.series_id = s.id
@@ -73,7 +73,7 @@ public struct SeriesStore: Sendable {
     /// and not older than `maxAge`: what a tile shows as "now".
     public func latest(orgID: String, assetIDs: [String], metric: String, at: Date, maxAge: TimeInterval) throws -> [String: [String: (Date, Double)]] {
         guard !assetIDs.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: assetIDs.count).joined(separator: ", ")
+        let marks = SQLText.placeholders(assetIDs.count)
         var arguments: [any DatabaseValueConvertible] = [at.timeIntervalSince1970, at.timeIntervalSince1970 - maxAge, orgID]
         arguments += assetIDs
         arguments += [metric, metric + "{", metric + "|"]

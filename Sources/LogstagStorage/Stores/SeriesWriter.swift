@@ -7,9 +7,8 @@ import LogstagCore
 ///
 /// Contract: one series per asset and metric key (`<signal>.<column>{tag=value,...}`, tags sorted).
 /// Gauges are stored as sampled. Counters become increases: the first sample of a series only
-/// sets its base (its history before monitoring is unknown), except for a row flagged
-/// `new_entry` (a statement the agent saw appear since its previous collection), whose base is
-/// zero; a counter that went backwards restarted at zero (`CounterDelta`); a sample not newer
+/// sets its base (its history before monitoring is unknown); a counter that went backwards
+/// restarted at zero (`CounterDelta`); a sample not newer
 /// than the series' last one (a replayed or reordered batch) is ignored. A raw point that already
 /// exists is left alone and not counted in the rollups again. Per-session rows are not series.
 struct SeriesWriter {
@@ -53,12 +52,10 @@ struct SeriesWriter {
     }
 
     /// Writes every finite numeric, non-tag column of `rows`; returns the points written.
-    /// `previousCollection`: when this signal was last collected for the asset (the span of a `new_entry` row's increase).
-    func write(assetID: String, signal: String, rows: [[String: JSONValue]], at ts: Double, previousCollection: Double?) throws -> Int {
+    func write(assetID: String, signal: String, rows: [[String: JSONValue]], at ts: Double) throws -> Int {
         var points = 0
         for row in rows where !Self.isPerSession(row) {
-            let isNewEntry = row["new_entry"] == .bool(true)
-            for (column, value) in row where !column.hasPrefix("tag_") && column != "new_entry" {
+            for (column, value) in row where !column.hasPrefix("tag_") {
                 guard let number = value.doubleValue, number.isFinite else { continue }
                 let counter = kinds.isCounter(signal: signal, column: column)
                 let metric = Self.metricKey(signal: signal, column: column, row: row)
@@ -72,12 +69,8 @@ struct SeriesWriter {
                 let lastRaw: Double? = series["last_raw"]
                 if let lastTs, ts <= lastTs { continue }
                 try updateBase.execute(arguments: [ts, number, seriesID])
-                var base: (ts: Double, raw: Double)?
-                if let lastTs, let lastRaw { base = (lastTs, lastRaw) } else if isNewEntry, let previousCollection, previousCollection < ts {
-                    base = (previousCollection, 0)
-                }
-                guard let base, let increase = CounterDelta.increase(previous: base.raw, current: number) else { continue }
-                if try record(seriesID, ts: ts, value: increase / (ts - base.ts), increase: increase) { points += 1 }
+                guard let lastTs, let lastRaw, let increase = CounterDelta.increase(previous: lastRaw, current: number) else { continue }
+                if try record(seriesID, ts: ts, value: increase / (ts - lastTs), increase: increase) { points += 1 }
             }
         }
         return points

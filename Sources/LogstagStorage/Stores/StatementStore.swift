@@ -88,7 +88,7 @@ public struct StatementStore: Sendable {
     ) throws -> Page {
         guard !assetIDs.isEmpty else { return Page(total: 0, items: []) }
         let (window, windowArguments) = Self.windowRows(from: from, to: to, rawRetainedSince: rawRetainedSince)
-        let marks = Array(repeating: "?", count: assetIDs.count).joined(separator: ", ")
+        let marks = SQLText.placeholders(assetIDs.count)
         var filter = ""
         var filterArguments: [any DatabaseValueConvertible] = []
         if !search.isEmpty {
@@ -153,7 +153,7 @@ public struct StatementStore: Sendable {
     public func meanTimes(orgID: String, ids: [Int64], from: Date, to: Date, rawRetainedSince: Date) throws -> [Int64: Double] {
         guard !ids.isEmpty else { return [:] }
         let (window, windowArguments) = Self.windowRows(from: from, to: to, rawRetainedSince: rawRetainedSince)
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let marks = SQLText.placeholders(ids.count)
         return try db.writer.read { db in
             var result: [Int64: Double] = [:]
             let rows = try Row.fetchAll(db, sql: """

@@ -38,7 +38,7 @@ struct StatementWriter {
             RETURNING id, last_ts, last_counters
             """)
         updateBase = try db.makeStatement(sql: "UPDATE statements SET last_ts = ?, last_counters = ? WHERE id = ?")
-        let placeholders = Array(repeating: "?", count: Self.counters.count).joined(separator: ", ")
+        let placeholders = SQLText.placeholders(Self.counters.count)
         insertPoint = try db.makeStatement(sql: """
             INSERT OR IGNORE INTO statement_points (statement_id, ts, seconds, \(Self.pointColumns), min_time, max_time)
             VALUES (?, ?, ?, \(placeholders), ?, ?)
