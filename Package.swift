@@ -87,10 +87,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LogstagSetup", dependencies: ["LogstagCore", "LogstagAgent"], swiftSettings: swiftSettings),
-        // On-demand benchmark of health-report generation (bench/health.sh).
+        // On-demand benchmarks (bench/health.sh, bench/explorers.sh) and what they share.
+        .target(name: "LogstagBenchSupport", dependencies: ["LogstagCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "LogstagHealthBench",
-            dependencies: ["LogstagServer", "LogstagStorage", "LogstagCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LogstagBenchSupport", "LogstagServer", "LogstagStorage", "LogstagCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "LogstagExplorerBench",
+            dependencies: ["LogstagBenchSupport", "LogstagStorage", "LogstagResources", "LogstagCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
 
         // MARK: - System libraries, one shim each.

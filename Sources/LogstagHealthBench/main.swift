@@ -10,6 +10,7 @@
 // Usage: LogstagHealthBench [--tables N] [--indexes N] [--runs N] [--fixtures PATH]
 import Foundation
 import GRDB
+import LogstagBenchSupport
 import LogstagCore
 import LogstagServer
 import LogstagStorage
@@ -33,47 +34,6 @@ struct Options {
             }
         }
     }
-}
-
-/// VmRSS and VmHWM of this process in bytes.
-func memory() -> (rss: Int, peak: Int) {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    func field(_ name: String) -> Int {
-        for line in status.split(separator: "\n") where line.hasPrefix(name) {
-            return (Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0) * 1024
-        }
-        return 0
-    }
-    return (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// Resets VmHWM to the current resident set (Linux: "5" to /proc/self/clear_refs).
-func resetPeak() {
-    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-}
-
-func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
-
-/// Rows of every signal from the healthy fixture cases: per signal, the union of the cases' rows
-/// keyed by their tag columns and `name` (first wins); one-row signals keep the first case's row.
-func fixtureSignals(path: String) throws -> [String: [[String: JSONValue]]] {
-    let cases = try WireCoding.decoder().decode([String: JSONValue].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-    var signals: [String: [[String: JSONValue]]] = [:]
-    var seen: [String: Set<String>] = [:]
-    for ruleID in cases.keys.sorted() {
-        guard case .object(let rule)? = cases[ruleID], case .object(let healthy)? = rule["healthy"],
-            case .object(let inputs)? = healthy["signals"]
-        else { continue }
-        for (name, value) in inputs {
-            guard case .array(let rows) = value else { continue }
-            for case .object(let row) in rows {
-                let key = row.keys.filter { $0.hasPrefix("tag_") || $0 == "name" }.sorted().map { "\($0)=\(row[$0]!)" }.joined(separator: ",")
-                if key.isEmpty, signals[name] != nil { continue }
-                if seen[name, default: []].insert(key).inserted { signals[name, default: []].append(row) }
-            }
-        }
-    }
-    return signals
 }
 
 func schemaRows(tables: Int, indexes: Int) -> (tables: [[String: JSONValue]], indexes: [[String: JSONValue]]) {

@@ -23,6 +23,11 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     HealthAPIController(services: services).register(on: router)
     ExplorerAPIController(services: services).register(on: router)
     ExplorerPagesController(services: services).register(on: router)
+    SchemaAPIController(services: services).register(on: router)
+    SchemaPagesController(services: services).register(on: router)
+    DatabaseAPIController(services: services).register(on: router)
+    DatabasePagesController(services: services).register(on: router)
+    OpenAPIDocumentController().register(on: router)
     // Anything else is a 404 in our error format (JSON under /api/, a page elsewhere).
     for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
         router.on("**", method: method) { _, _ -> Response in throw AppError(.notFound, "not_found", "No such page or endpoint.") }

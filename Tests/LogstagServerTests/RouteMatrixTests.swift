@@ -33,7 +33,8 @@ enum MatrixCaller: String, CaseIterable, Sendable {
 /// One row of the permission table: a route, a valid request for it, and the permission it needs.
 ///
 /// Paths and bodies may hold placeholders, resolved per request against organisation A:
-/// `{asset}` a shared asset, `{test}` a connection test of it, `{run}` and `{run2}` two Completed
+/// `{asset}` a shared asset, `{test}` a connection test of it, `{statement}` a statement of it,
+/// `{explored}` a PostgreSQL asset with collected data in database `{db}`, schema `{schema}`, `{run}` and `{run2}` two Completed
 /// health checks of it, and throwaway targets created fresh for each request (so destructive
 /// routes do not depend on order): `{fresh_asset}`, `{fresh_member}`, `{fresh_key}`,
 /// `{fresh_agent}`, `{fresh_run}` (a Pending health check). `{unique}` is a fresh name, not an id.
@@ -113,6 +114,18 @@ struct RouteMatrixTests {
         .init(.post, "/api/v1/health-checks/{fresh_run}/cancel", needs: .manageDatabases, .ok),
         .init(.get, "/api/v1/health-checks/compare?base={run}&target={run2}", needs: .viewDatabases, .ok),
         .init(.get, "/api/v1/organization/health-settings", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/queries?window=7d", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/queries/{statement}", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/activity?window=24h", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/activity/{asset}", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/overview", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/databases", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/databases/{explored}/{db}", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/databases/{explored}/{db}/schema", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/schemas", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/schemas/{explored}/{db}/{schema}", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/schemas/{explored}/{db}/{schema}/changes", needs: .viewDatabases, .ok),
+        .init(.get, "/api/v1/schemas/{explored}/{db}/{schema}/permissions", needs: .viewDatabases, .ok),
         .init(.put, "/api/v1/organization/health-settings", ["interval_hours": "24"], needs: .manageDatabases, .ok),
         // Pages. Anonymous callers (and API keys, which are not people) are sent to /login.
         .init(.get, "/assets", needs: .manageDatabases, .ok, anonymousPage: .seeOther),
@@ -125,6 +138,17 @@ struct RouteMatrixTests {
         .init(.get, "/settings/api-keys", needs: .manageApiKeys, .ok, anonymousPage: .seeOther),
         .init(.get, "/agents", needs: .manageAgents, .ok, anonymousPage: .seeOther),
         .init(.get, "/audit", needs: .viewAuditLogs, .ok, anonymousPage: .seeOther),
+        .init(.get, "/queries", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/queries/{statement}", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/activity", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/activity/{asset}", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/overview", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/databases", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/databases/{explored}/{db}", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/databases/{explored}/{db}?tab=schema", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/schemas", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/schemas/{explored}/{db}/{schema}?tab=changes", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
+        .init(.get, "/schemas/{explored}/{db}/{schema}?tab=permissions", needs: .viewDatabases, .ok, anonymousPage: .seeOther),
     ]
 
     /// Organisation A (Owner, Admin, DBA, Developer, one asset, one connection test, an API key)
@@ -135,6 +159,9 @@ struct RouteMatrixTests {
         let users: [MatrixCaller: User]
         let assetA, assetB, testA: String
         let runA, runA2: String
+        let statementA: Int64
+        /// A PostgreSQL asset of A with collected data (database `app`, schema `public`).
+        let exploredA: String
         let keyA: String
 
         init() throws {
@@ -155,6 +182,42 @@ struct RouteMatrixTests {
             runA = try HealthEnv.completedRun(server.services, orgID: orgA.id, assetID: assetA, at: server.clock.now)
             runA2 = try HealthEnv.completedRun(server.services, orgID: orgA.id, assetID: assetA, at: server.clock.now.addingTimeInterval(60))
             keyA = try #require(try server.apiKey(org: orgA)[.authorization]).replacingOccurrences(of: "Bearer ", with: "")
+            statementA = try Self.statement(server.services, assetID: assetA, at: server.clock.now)
+            exploredA = try Self.explored(server.services, orgID: orgA.id, owner: Self.identity(orgA, ownerA), at: server.clock.now)
+        }
+
+        /// A PostgreSQL asset bound to an agent, with one collection of database and schema signals.
+        static func explored(_ services: AppServices, orgID: String, owner: Identity, at time: Date) throws -> String {
+            let asset = try AssetService(services: services).create(identity: owner, draft: .init(engine: "postgresql", name: "explored-a")).id
+            try services.database.writer.write { db in
+                try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('matrix-agent', ?, 'h', '1', '-', 0)",
+                               arguments: [orgID])
+                try db.execute(sql: "UPDATE assets SET agent_id = 'matrix-agent' WHERE id = ?", arguments: [asset])
+            }
+            let table: [String: JSONValue] = ["tag_database": "app", "tag_schema": "public", "tag_table": "orders", "total_bytes": 8192, "n_live_tup": 3]
+            let signals = [
+                SignalPayload(name: "pg_database_sizes", status: .ok, durationMs: 1, rows: [["tag_database": "app", "size_bytes": 8192]]),
+                SignalPayload(name: "pg_database_stats", status: .ok, durationMs: 1, rows: [["tag_database": "app", "numbackends": 1, "xact_commit": 5]]),
+                SignalPayload(name: "pg_schemas", status: .ok, durationMs: 1, rows: [["tag_database": "app", "tag_schema": "public", "owner": "app", "tables": 1]]),
+                SignalPayload(name: "pg_tables", status: .ok, durationMs: 1, rows: [table]),
+            ]
+            let payload = TargetPayload(assetID: asset, targetName: "explored", tier: .schema, collectedAt: time, targetStatus: TargetStatus(ok: true), signals: signals)
+            let outcome = try IngestStore(services.database).ingest([IngestStore.Work(
+                agentID: "matrix-agent", orgID: orgID, idempotencyKey: "matrix-explored", bodySHA256: "-",
+                batch: IngestBatch(batchID: "matrix", agentVersion: "1", hostname: "h", sentAt: time, payloads: [payload]))], now: time)
+            try #require(outcome == [.stored(points: outcome.first.map { if case .stored(let n) = $0 { n } else { -1 } } ?? -1)])
+            return asset
+        }
+
+        /// A pg_stat_statements entry of asset A, so the statement routes have something to show.
+        static func statement(_ services: AppServices, assetID: String, at time: Date) throws -> Int64 {
+            try services.database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO statements (asset_id, query_id, database_name, user_name, toplevel, query, first_seen, last_seen)
+                    VALUES (?, '42', 'orders', 'app', 'true', 'SELECT $1', ?, ?)
+                    """, arguments: [assetID, time.timeIntervalSince1970, time.timeIntervalSince1970])
+                return db.lastInsertedRowID
+            }
         }
 
         static func identity(_ org: Organization, _ user: User) -> Identity {
@@ -188,6 +251,10 @@ struct RouteMatrixTests {
             out = out.replacingOccurrences(of: "{test}", with: testA)
             out = out.replacingOccurrences(of: "{run}", with: runA)
             out = out.replacingOccurrences(of: "{run2}", with: runA2)
+            out = out.replacingOccurrences(of: "{statement}", with: String(statementA))
+            out = out.replacingOccurrences(of: "{explored}", with: exploredA)
+            out = out.replacingOccurrences(of: "{db}", with: "app")
+            out = out.replacingOccurrences(of: "{schema}", with: "public")
             if out.contains("{fresh_run}") {
                 let asset = try assets.create(identity: owner, draft: .init(engine: "postgresql", name: "run-\(unique)"))
                 let now = server.clock.now
@@ -316,7 +383,11 @@ struct RouteMatrixTests {
         // Read the registrations from the source, so a new route without a matrix row fails here.
         let api = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/LogstagServer/API")
-        let text = try ["APIController.swift", "HealthAPIController.swift"]
+        // Every controller of the people-facing API; the agent API authenticates agents, not roles.
+        let controllers = try FileManager.default.contentsOfDirectory(atPath: api.path)
+            .filter { $0.hasSuffix("APIController.swift") && $0 != "AgentAPIController.swift" }
+        #expect(controllers.contains("ExplorerAPIController.swift"))
+        let text = try controllers
             .map { try String(contentsOf: api.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\n")
         let pattern = try NSRegularExpression(pattern: #"api\.(get|post|patch|put|delete)\("([^"]+)""#)
         let registered = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { match -> String in
@@ -324,7 +395,7 @@ struct RouteMatrixTests {
             let path = String(text[Range(match.range(at: 2), in: text)!])
             return "\(method) /api/v1/\(path.replacingOccurrences(of: #"\{[^}]+\}"#, with: "{}", options: .regularExpression))"
         }
-        #expect(registered.count >= 22)
+        #expect(registered.count >= 35)
         let covered = Set(Self.routes.filter(\.isAPI).map { route -> String in
             let path = route.path.split(separator: "?").first.map(String.init) ?? route.path
             return "\(route.method.rawValue) \(path.replacingOccurrences(of: #"\{[^}]+\}"#, with: "{}", options: .regularExpression))"

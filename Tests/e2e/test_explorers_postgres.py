@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from agent_e2e import AgentHome, Target, enrolled_agent, start_org_server, wait_until
 from health_e2e import PrivatePostgres, wait_connected
+from logstag_e2e import login
 
 PROBE = "SELECT count(*) AS explorer_probe FROM orders WHERE id > {}"
 
@@ -76,7 +78,23 @@ def test_query_explorer_counts_exact_calls_across_a_stats_reset(watched):
     assert body["statistics"]["calls"] == 10
     assert body["query"] == row["query"]
 
+    # Column filters match exactly, on the server: the statement's own database and user find it,
+    # another user does not; the page shows the filter as a removable chip.
+    params = {"instance": asset_id, "window": "1h", "search": "explorer_probe"}
+    mine = org.api("GET", "/api/v1/queries", params={**params, "database": row["database"], "user": row["user"]}).json()
+    assert [item["id"] for item in mine["items"]] == [row["id"]], mine
+    assert mine["filters"]["database"] == row["database"]
+    other = org.api("GET", "/api/v1/queries", params={**params, "user": "no_such_user"}).json()
+    assert other["total"] == 0 and other["items"] == [], other
+    browser = requests.Session()
+    login(browser, org.base_url)
+    page = browser.get(org.base_url + "/queries", params={**params, "database": row["database"]}, timeout=30)
+    assert page.status_code == 200 and f"Database: {row['database']}" in page.text
+    assert 'data-columns="queries"' in page.text and "/static/explorer-tables.js" in page.text
+
     # Bad input: a clear 4xx with {code, message}.
+    too_long = org.api("GET", "/api/v1/queries", params={"database": "x" * 200})
+    assert too_long.status_code == 400 and too_long.json()["code"] == "invalid_database", too_long.text
     bad = org.api("GET", "/api/v1/queries", params={"window": "2h"})
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_window", bad.text
     foreign = org.api("GET", "/api/v1/queries", params={"instance": "not-an-asset"})

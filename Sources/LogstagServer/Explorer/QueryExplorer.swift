@@ -17,6 +17,9 @@ struct QueryExplorer {
 
     struct ListOptions {
         var search = ""
+        /// Column filters (exact): the statement's database and user.
+        var database: String?
+        var user: String?
         var sort = StatementStore.Sort.totalTime
         var descending = true
         var limit = 25
@@ -26,6 +29,11 @@ struct QueryExplorer {
     static func options(_ query: [String: String]) throws -> ListOptions {
         var options = ListOptions()
         options.search = String((query["search"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+        for (key, path) in [("database", \ListOptions.database), ("user", \ListOptions.user)] {
+            guard let value = query[key], !value.isEmpty else { continue }
+            guard value.count <= 128 else { throw AppError.badRequest("invalid_\(key)", "\(key) is at most 128 characters.") }
+            options[keyPath: path] = value
+        }
         if let sort = query["sort"], !sort.isEmpty {
             guard let value = StatementStore.Sort(rawValue: sort) else {
                 throw AppError.badRequest("invalid_sort", "sort must be one of \(StatementStore.Sort.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -53,7 +61,8 @@ struct QueryExplorer {
     func list(_ options: ListOptions) throws -> [String: Any] {
         let page = try services.statements.list(
             orgID: scope.orgID, assetIDs: postgresIDs, from: scope.window.start, to: scope.window.end,
-            rawRetainedSince: scope.rawRetainedSince, search: options.search, sort: options.sort, descending: options.descending,
+            rawRetainedSince: scope.rawRetainedSince, search: options.search,
+            database: options.database, user: options.user, sort: options.sort, descending: options.descending,
             limit: options.limit, offset: options.offset)
         let previous = scope.window.previous
         let before = try services.statements.meanTimes(
@@ -63,6 +72,7 @@ struct QueryExplorer {
         return [
             "window": scope.windowJSON, "total": page.total, "limit": options.limit, "offset": options.offset,
             "sort": options.sort.rawValue, "order": options.descending ? "desc" : "asc",
+            "filters": ["search": options.search, "database": options.database as Any? ?? NSNull(), "user": options.user as Any? ?? NSNull()] as [String: Any],
             "items": page.items.map { item in
                 var json = Self.summaryJSON(item, instance: names[item.assetID] ?? "")
                 if let trend = MetricTrend.compare(current: item.totals.meanTime, previous: before[item.id], risingIsBad: true) {

@@ -26,6 +26,8 @@ struct AuthPagesController {
 
     func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let identity = context.identity, identity.user != nil else { return .redirect("/login") }
+        // The Overview dashboard is the landing page of everyone who may view databases.
+        if identity.has(.viewDatabases) { return .redirect("/overview") }
         return .redirect(identity.has(.manageDatabases) ? "/assets" : identity.has(.manageMembers) ? "/members" : "/home")
     }
 

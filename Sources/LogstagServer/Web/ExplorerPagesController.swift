@@ -42,10 +42,38 @@ struct ExplorerPagesController {
         fields["search"] = options.search
         fields["isEmpty"] = items.isEmpty
         fields["sorts"] = StatementStore.Sort.allCases.map { ["value": $0.rawValue, "selected": $0 == options.sort] }
+        // Links keep every other choice: the window, instances, search, sort and column filters.
+        let base = scope.filterContext(path: "")["query"] as? String ?? ""
+        func url(_ change: (inout QueryExplorer.ListOptions) -> Void) -> String {
+            var next = options
+            change(&next)
+            var parts = [base, "search=\(Self.encode(next.search))", "sort=\(next.sort.rawValue)", "order=\(next.descending ? "desc" : "asc")"]
+            if let database = next.database { parts.append("database=\(Self.encode(database))") }
+            if let user = next.user { parts.append("user=\(Self.encode(user))") }
+            if next.offset > 0 { parts.append("offset=\(next.offset)") }
+            return "/queries?" + parts.joined(separator: "&")
+        }
+        list["items"] = items.map { item -> [String: Any] in
+            var row = item
+            row["databaseURL"] = url { $0.database = item["database"] as? String; $0.offset = 0 }
+            row["userURL"] = url { $0.user = item["user"] as? String; $0.offset = 0 }
+            return row
+        }
+        fields["list"] = list
+        var chips: [[String: String]] = []
+        if let database = options.database { chips.append(["label": "Database: \(database)", "href": url { $0.database = nil; $0.offset = 0 }]) }
+        if let user = options.user { chips.append(["label": "User: \(user)", "href": url { $0.user = nil; $0.offset = 0 }]) }
+        fields["chips"] = chips
+        fields["hasChips"] = !chips.isEmpty
+        fields["database"] = options.database ?? ""
+        fields["user"] = options.user ?? ""
         let total = list["total"] as? Int ?? 0
         fields["pageInfo"] = total == 0 ? "" : "\(options.offset + 1)–\(options.offset + items.count) of \(total)"
         if options.offset + options.limit < total {
-            fields["nextURL"] = "/queries?" + (scope.filterContext(path: "")["query"] as? String ?? "") + "&search=\(Self.encode(options.search))&sort=\(options.sort.rawValue)&offset=\(options.offset + options.limit)"
+            fields["nextURL"] = url { $0.offset = options.offset + options.limit }
+        }
+        if options.offset > 0 {
+            fields["previousURL"] = url { $0.offset = max(0, options.offset - options.limit) }
         }
         return WebRenderer.shared.render("explorer_queries", fields)
     }

@@ -23,6 +23,7 @@ struct PageContext {
             "agents": identity.has(.manageAgents), "audit": identity.has(.viewAuditLogs), "isHome": active == "home",
             "isAssets": active == "assets", "isMembers": active == "members", "isApiKeys": active == "api-keys",
             "isAgents": active == "agents", "isAudit": active == "audit", "isQueries": active == "queries", "isActivity": active == "activity",
+            "isOverview": active == "overview", "isDatabases": active == "databases", "isSchemas": active == "schemas",
         ]
         if let flash, let message = Flash.messages[flash] {
             page["flash"] = ["kind": message.kind, "message": message.text]

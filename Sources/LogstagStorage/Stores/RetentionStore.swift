@@ -23,29 +23,31 @@ public struct RetentionStore: Sendable {
         let rawCutoff = now.timeIntervalSince1970 - retention.raw
         let minuteCutoff = now.timeIntervalSince1970 - retention.minute
         let hourCutoff = now.timeIntervalSince1970 - retention.hour
+        // Points: one statement per chunk of series; the (series_id, ts) key serves each range.
         let seriesIDs = try db.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM series ORDER BY id") }
         for start in stride(from: 0, to: seriesIDs.count, by: chunk) {
-            let ids = seriesIDs[start..<min(start + chunk, seriesIDs.count)]
+            let ids = Array(seriesIDs[start..<min(start + chunk, seriesIDs.count)])
+            let marks = SQLText.placeholders(ids.count)
             try db.writer.write { db in
-                for id in ids {
-                    try db.execute(sql: "DELETE FROM points_raw WHERE series_id = ? AND ts < ?", arguments: [id, rawCutoff])
-                    outcome.rawPoints += db.changesCount
-                    try db.execute(sql: "DELETE FROM points_minute WHERE series_id = ? AND ts < ?", arguments: [id, minuteCutoff])
-                    outcome.minutePoints += db.changesCount
-                    try db.execute(sql: "DELETE FROM points_hour WHERE series_id = ? AND ts < ?", arguments: [id, hourCutoff])
-                    outcome.hourPoints += db.changesCount
-                    // A series nobody reported for a whole hourly retention (a dropped table's) is gone.
-                    try db.execute(sql: """
-                        DELETE FROM series WHERE id = ? AND COALESCE(last_ts, 0) < ?
-                          AND NOT EXISTS (SELECT 1 FROM points_hour WHERE series_id = ?)
-                          AND NOT EXISTS (SELECT 1 FROM points_minute WHERE series_id = ?)
-                          AND NOT EXISTS (SELECT 1 FROM points_raw WHERE series_id = ?)
-                        """, arguments: [id, hourCutoff, id, id, id])
-                    outcome.series += db.changesCount
+                for (table, cutoff) in [("points_raw", rawCutoff), ("points_minute", minuteCutoff), ("points_hour", hourCutoff)] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE series_id IN (\(marks)) AND ts < ?", arguments: StatementArguments(ids + [cutoff]))
+                    switch table {
+                    case "points_raw": outcome.rawPoints += db.changesCount
+                    case "points_minute": outcome.minutePoints += db.changesCount
+                    default: outcome.hourPoints += db.changesCount
+                    }
                 }
             }
         }
         try db.writer.write { db in
+            // A series nobody reported for a whole hourly retention (a dropped table's) is gone.
+            try db.execute(sql: """
+                DELETE FROM series WHERE COALESCE(last_ts, 0) < ?
+                  AND NOT EXISTS (SELECT 1 FROM points_hour WHERE series_id = series.id)
+                  AND NOT EXISTS (SELECT 1 FROM points_minute WHERE series_id = series.id)
+                  AND NOT EXISTS (SELECT 1 FROM points_raw WHERE series_id = series.id)
+                """, arguments: [hourCutoff])
+            outcome.series = db.changesCount
             try db.execute(sql: "DELETE FROM statement_points WHERE ts < ?", arguments: [rawCutoff])
             outcome.statementPoints = db.changesCount
             try db.execute(sql: "DELETE FROM statement_hours WHERE ts < ?", arguments: [hourCutoff])
@@ -55,20 +57,40 @@ public struct RetentionStore: Sendable {
             try db.execute(sql: "DELETE FROM schema_changes WHERE detected_at < ?", arguments: [hourCutoff])
             outcome.schemaChanges = db.changesCount
         }
-        // Snapshots go oldest first in bounded batches; the latest per asset and signal stays.
-        while true {
-            let deleted = try db.writer.write { db in
-                try db.execute(sql: """
-                    DELETE FROM snapshots WHERE id IN (
-                        SELECT id FROM snapshots WHERE collected_at < ?
-                          AND id NOT IN (SELECT MAX(id) FROM snapshots GROUP BY asset_id, signal)
-                        ORDER BY collected_at LIMIT ?)
-                    """, arguments: [rawCutoff, chunk * 10])
-                return db.changesCount
-            }
-            outcome.snapshots += deleted
-            if deleted < chunk * 10 { break }
-        }
+        outcome.snapshots = try purgeSnapshots(before: rawCutoff)
         return outcome
+    }
+
+    /// Snapshots older than `cutoff`, except the latest of each asset and signal (the explorers'
+    /// "current" state and the base of the next schema diff). Works per asset and signal through
+    /// the (asset_id, signal, collected_at) index, so an hourly purge never scans the whole table.
+    func purgeSnapshots(before cutoff: Double) throws -> Int {
+        let assetIDs = try db.writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM assets") }
+        var deleted = 0
+        for assetID in assetIDs {
+            // A skip scan of the index: one seek per signal instead of reading every entry.
+            let signals = try db.writer.read { db in
+                try String.fetchAll(db, sql: """
+                    WITH RECURSIVE s(signal) AS (
+                        SELECT MIN(signal) FROM snapshots WHERE asset_id = ?
+                        UNION ALL
+                        SELECT (SELECT MIN(signal) FROM snapshots WHERE asset_id = ? AND signal > s.signal) FROM s WHERE s.signal IS NOT NULL)
+                    SELECT signal FROM s WHERE signal IS NOT NULL
+                    """, arguments: [assetID, assetID])
+            }
+            guard !signals.isEmpty else { continue }
+            deleted += try db.writer.write { db in
+                var count = 0
+                for signal in signals {
+                    try db.execute(sql: """
+                        DELETE FROM snapshots WHERE asset_id = ? AND signal = ? AND collected_at < ?
+                          AND id <> (SELECT id FROM snapshots WHERE asset_id = ? AND signal = ? ORDER BY collected_at DESC, id DESC LIMIT 1)
+                        """, arguments: [assetID, signal, cutoff, assetID, signal])
+                    count += db.changesCount
+                }
+                return count
+            }
+        }
+        return deleted
     }
 }

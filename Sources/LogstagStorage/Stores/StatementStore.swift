@@ -84,6 +84,7 @@ public struct StatementStore: Sendable {
 
     public func list(
         orgID: String, assetIDs: [String], from: Date, to: Date, rawRetainedSince: Date, search: String = "",
+        database: String? = nil, user: String? = nil,
         sort: Sort = .totalTime, descending: Bool = true, limit: Int = 50, offset: Int = 0
     ) throws -> Page {
         guard !assetIDs.isEmpty else { return Page(total: 0, items: []) }
@@ -94,6 +95,15 @@ public struct StatementStore: Sendable {
         if !search.isEmpty {
             filter = " AND (instr(lower(s.query), ?) > 0 OR instr(lower(s.database_name), ?) > 0 OR s.query_id = ?)"
             filterArguments = [search.lowercased(), search.lowercased(), search]
+        }
+        // Column filters match exactly: they come from the values the table shows.
+        if let database {
+            filter += " AND s.database_name = ?"
+            filterArguments.append(database)
+        }
+        if let user {
+            filter += " AND s.user_name = ?"
+            filterArguments.append(user)
         }
         let order = switch sort {
         case .meanTime: "t.total_time / t.calls"

@@ -1,0 +1,212 @@
+// On-demand data generator for the explorer benchmark (bench/explorers.sh runs it; not a test).
+//
+// Fills a server database with what agents would have sent for N instances over D days, through
+// the ingest code path the agent API uses (`IngestStore.ingest`, batches grouped per
+// transaction like the ingest queue does), with collection times spread over the whole period
+// and the hourly retention purge run as simulated time passes, so raw points, 1-minute and
+// 1-hour rollups, statements, snapshots and schema changes end up as they would in production.
+//
+// Rows are the healthy health-fixture rows of every signal the engine's manifest declares,
+// evolved over time: counters grow (with a stats reset in the middle of the period), gauges
+// wander. Cadence per tier (production: high 10 s, medium 60 s, low 600 s, schema 4 h):
+//   * the last `--recent-hours` at production cadence (the 1-hour window reads raw points);
+//   * the rest of the raw retention (7 days) every `--week-step` seconds (default 60, so the
+//     24-hour and 7-day windows read as many 1-minute rollups as in production);
+//   * older than that, every `--old-step` seconds (default 600; 3600 still gives the 30-day
+//     window, which reads 1-hour rollups, as many rows as production).
+// With the defaults every window reads as many stored rows as in production; only the raw-point
+// count of the older days is smaller, and `--calibrate` measures the true bytes per instance-day.
+// A larger --week-step trades the density of the 24 h / 7 d windows for generation time.
+//
+// Usage: LogstagExplorerBench --data-dir DIR [--instances 200] [--days 30] [--recent-hours 2]
+//                             [--week-step 60] [--old-step 600] [--calibrate]
+import Foundation
+import GRDB
+import LogstagBenchSupport
+import LogstagCore
+import LogstagResources
+import LogstagStorage
+
+struct Options {
+    var dataDir = ""
+    var instances = 200
+    var days = 30.0
+    var recentHours = 2.0
+    var weekStep: TimeInterval = 60
+    var oldStep: TimeInterval = 600
+    var calibrate = false
+    var fixtures = "Tests/LogstagCoreTests/Fixtures/health"
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            if flag == "--calibrate" { calibrate = true; continue }
+            guard let value = iterator.next() else { fatalError("\(flag) needs a value") }
+            switch flag {
+            case "--data-dir": dataDir = value
+            case "--instances": instances = Int(value)!
+            case "--days": days = Double(value)!
+            case "--recent-hours": recentHours = Double(value)!
+            case "--week-step": weekStep = Double(value)!
+            case "--old-step": oldStep = Double(value)!
+            case "--fixtures": fixtures = value
+            default: fatalError("unknown option \(flag)")
+            }
+        }
+        if dataDir.isEmpty { fatalError("--data-dir is required") }
+    }
+}
+
+/// The signals of one engine per tier, from the embedded collector manifest.
+func signalsByTier(engine: String) throws -> [Tier: [String]] {
+    let text = BundledResources.text("collectors/\(engine)/manifest.toml")!
+    var result: [Tier: [String]] = [:]
+    for table in try TOMLDocument.parse(text).tables where table.path.count == 2 && table.path[0] == "signals" {
+        guard case .string(let raw)? = table.entries.first(where: { $0.key == "tier" })?.value, let tier = Tier(rawValue: raw) else { continue }
+        result[tier, default: []].append(table.path[1])
+    }
+    return result
+}
+
+/// One simulated instance: its asset and the rows each of its signals starts from.
+struct Instance {
+    let asset: Asset
+    let number: Int
+    let tiers: [Tier: [String]]
+    let rows: [String: [[String: JSONValue]]]
+}
+
+/// Rows of one signal at time `t`: counters grow by a per-row rate from `origin` (restarting
+/// from zero after `reset`, like a stats reset), gauges wander around their fixture value.
+func evolve(_ rows: [[String: JSONValue]], signal: String, instance: Int, t: Date, origin: Date, reset: Date) -> [[String: JSONValue]] {
+    let kinds = SignalColumnKinds.bundled
+    let since = t >= reset ? t.timeIntervalSince(reset) : t.timeIntervalSince(origin)
+    let phase = t.timeIntervalSince1970 / 3600 + Double(instance)
+    return rows.enumerated().map { index, row in
+        var out = row
+        for (column, value) in row where !column.hasPrefix("tag_") {
+            guard case .number(let base) = value else { continue }
+            if kinds.isCounter(signal: signal, column: column) {
+                let rate = max(0.01, (abs(base) / 86_400).rounded(.up)) * Double(1 + (index + instance) % 5)
+                out[column] = .number((t >= reset ? 0 : base) + rate * since)
+            } else {
+                out[column] = .number((base * (1 + 0.2 * sin(phase + Double(index)))).rounded())
+            }
+        }
+        return out
+    }
+}
+
+func payload(_ instance: Instance, tier: Tier, at t: Date, origin: Date, reset: Date) -> TargetPayload {
+    let signals = (instance.tiers[tier] ?? []).compactMap { name -> SignalPayload? in
+        guard let rows = instance.rows[name], !rows.isEmpty else { return nil }
+        return SignalPayload(name: name, status: .ok, durationMs: 2,
+                             rows: evolve(rows, signal: name, instance: instance.number, t: t, origin: origin, reset: reset))
+    }
+    return TargetPayload(assetID: instance.asset.id, targetName: instance.asset.name, tier: tier, collectedAt: t,
+                         targetStatus: TargetStatus(ok: true), signals: signals)
+}
+
+/// Seconds between collections of `tier` at time `t` under the cadence plan above.
+func step(_ tier: Tier, at t: Date, end: Date, options: Options) -> TimeInterval {
+    let age = end.timeIntervalSince(t)
+    let production: TimeInterval = switch tier {
+    case .high: 10
+    case .medium: 60
+    case .low: 600
+    case .schema: 14_400
+    }
+    if tier == .schema || age <= options.recentHours * 3600 { return production }
+    if age <= SeriesRetention.defaults.raw { return max(production, options.weekStep) }
+    return max(production, options.oldStep)
+}
+
+let options = Options(CommandLine.arguments)
+let database = try AppDatabase(path: options.dataDir + "/logstag.sqlite")
+let end = Date()
+let start = end.addingTimeInterval(-options.days * 86_400)
+let reset = start.addingTimeInterval(options.days * 86_400 / 2)
+
+// The organisation created by `logstag --create-owner`; instances belong to it.
+let orgID = try await database.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM organizations ORDER BY created_at LIMIT 1") }
+guard let orgID else { fatalError("no organisation: run logstag --mode server --create-owner first") }
+
+var fixtures: [String: [String: [[String: JSONValue]]]] = [:]
+for engine in ["postgresql", "redis"] { fixtures[engine] = try fixtureSignals(path: "\(options.fixtures)/\(engine).json") }
+let tiers = ["postgresql": try signalsByTier(engine: "postgresql"), "redis": try signalsByTier(engine: "redis")]
+
+// Three PostgreSQL instances for one Redis/Valkey, each bound to its own agent.
+var instances: [Instance] = []
+let agentID = "agent-bench"
+try await database.writer.write { db in
+    try db.execute(sql: "INSERT OR IGNORE INTO agents (id, org_id, hostname, version, key_hash, created_at, last_seen_at) VALUES (?, ?, 'bench-host', 'bench', '-', ?, ?)",
+                   arguments: [agentID, orgID, start.timeIntervalSince1970, end.timeIntervalSince1970])
+}
+for number in 0..<options.instances {
+    let engine: Engine = number % 4 == 3 ? (number % 8 == 7 ? .valkey : .redis) : .postgresql
+    let family = engine == .postgresql ? "postgresql" : "redis"
+    let asset = Asset(id: "bench-\(number)", orgID: orgID, name: "\(family == "postgresql" ? "pg" : engine.rawValue)-\(number)", engine: engine,
+                      environment: .production, ownerID: nil, createdBy: nil, createdAt: start)
+    try AssetStore(database).create(asset)
+    try await database.writer.write { db in
+        try db.execute(sql: "UPDATE assets SET agent_id = ? WHERE id = ?", arguments: [agentID, asset.id])
+    }
+    instances.append(Instance(asset: asset, number: number, tiers: tiers[family]!, rows: fixtures[family]!))
+}
+
+// Simulated time advances in ticks of the finest step due; payloads are grouped per transaction.
+let ingest = IngestStore(database)
+let retention = RetentionStore(database)
+var due: [Tier: Date] = [:]
+for tier in Tier.allCases { due[tier] = start }
+var t = start
+var pending: [IngestStore.Work] = []
+var payloads = 0
+// Production purges hourly; every 6 simulated hours ends in the same state and saves generation time.
+let purgeInterval: TimeInterval = 6 * 3600
+var nextPurge = start.addingTimeInterval(purgeInterval)
+let clock = ContinuousClock()
+let began = clock.now
+
+@MainActor func flush(now: Date) throws {
+    guard !pending.isEmpty else { return }
+    _ = try ingest.ingest(pending, now: now)
+    pending.removeAll(keepingCapacity: true)
+}
+
+while t <= end {
+    let tiersDue = Tier.allCases.filter { due[$0]! <= t }
+    for tier in tiersDue { due[tier] = t.addingTimeInterval(step(tier, at: t, end: end, options: options)) }
+    if !tiersDue.isEmpty {
+        for instance in instances {
+            let batch = IngestBatch(batchID: UUID().uuidString, agentVersion: "bench", hostname: "bench-host", sentAt: t,
+                                    payloads: tiersDue.map { payload(instance, tier: $0, at: t, origin: start, reset: reset) })
+            pending.append(IngestStore.Work(agentID: agentID, orgID: orgID, idempotencyKey: UUID().uuidString, bodySHA256: "-", batch: batch))
+            payloads += tiersDue.count
+            if pending.count >= 100 { try flush(now: t) }
+        }
+    }
+    if t >= nextPurge {
+        try flush(now: t)
+        _ = try retention.purge(now: t, retention: .defaults)
+        nextPurge = t.addingTimeInterval(purgeInterval)
+        let done = t.timeIntervalSince(start) / end.timeIntervalSince(start)
+        FileHandle.standardError.write("  \(Int(done * 100)) % of simulated time, \(payloads) payloads, \(clock.now - began)\n".data(using: .utf8)!)
+    }
+    let next = due.values.min()!
+    t = next > t ? next : t.addingTimeInterval(10)
+}
+try flush(now: end)
+_ = try retention.purge(now: end, retention: .defaults)
+try await database.writer.write { db in
+    try db.execute(sql: "UPDATE agents SET last_seen_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, agentID])
+}
+try await database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+
+let elapsed = clock.now - began
+let size = (try? FileManager.default.attributesOfItem(atPath: options.dataDir + "/logstag.sqlite")[.size] as? Int) ?? 0
+let instanceDays = Double(options.instances) * options.days
+print(String(format: "generated %d payloads for %d instances over %.1f days in %@ (%.0f payloads/s)",
+             payloads, options.instances, options.days, "\(elapsed)", Double(payloads) / max(0.001, Double(elapsed.components.seconds))))
+print(String(format: "database %@ = %@ per instance-day%@", megabytes(size), megabytes(Int(Double(size) / max(1, instanceDays))),
+             options.calibrate ? " (production cadence)" : " (bench cadence, see --calibrate)"))

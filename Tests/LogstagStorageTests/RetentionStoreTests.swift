@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import LogstagCore
+import Testing
+
+@testable import LogstagStorage
+
+@Suite("Retention")
+struct RetentionStoreTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+    static let day: TimeInterval = 86_400
+    /// Short periods so a test spans them: raw 1 day, minute rollups 2 days, hour rollups 4 days.
+    static let retention = SeriesRetention(raw: day, minute: 2 * day, hour: 4 * day)
+
+    /// One asset bound to an agent, fed a `sessions` gauge and a `pg_blocking` snapshot every
+    /// `step` seconds from `start` for `days` days.
+    func filled(days: Double, step: TimeInterval = 3600) throws -> AppDatabase {
+        let database = try makeDatabase()
+        let start = Self.start
+        try AccountStore(database).createOrganization(
+            Organization(id: "org", name: "Acme", createdAt: start),
+            owner: User(id: "u", email: "u@x.test", name: "U", passwordHash: "h", createdAt: start), now: start)
+        for id in ["a1", "a2"] {
+            try AssetStore(database).create(
+                Asset(id: id, orgID: "org", name: id, engine: .postgresql, environment: .production, ownerID: nil, createdBy: nil, createdAt: start))
+        }
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('ag', 'org', 'h', '1', 'k', 0)")
+            try db.execute(sql: "UPDATE assets SET agent_id = 'ag'")
+        }
+        var works: [IngestStore.Work] = []
+        for (index, time) in stride(from: 0, to: days * Self.day, by: step).map({ start + $0 }).enumerated() {
+            let signals = [
+                SignalPayload(name: "sessions", status: .ok, durationMs: 1, rows: [["tag_state": "active", "count": .number(Double(index))]]),
+                SignalPayload(name: "pg_blocking", status: .ok, durationMs: 1, rows: []),
+            ]
+            // Asset a2 reports only on the first day: its latest snapshot is old but must stay.
+            let assets = time < start + Self.day ? ["a1", "a2"] : ["a1"]
+            let payloads = assets.map { TargetPayload(assetID: $0, targetName: $0, tier: .high, collectedAt: time, targetStatus: TargetStatus(ok: true), signals: signals) }
+            works.append(IngestStore.Work(agentID: "ag", orgID: "org", idempotencyKey: "k\(index)", bodySHA256: "k\(index)",
+                                          batch: IngestBatch(batchID: "b\(index)", agentVersion: "1", hostname: "h", sentAt: time, payloads: payloads)))
+        }
+        _ = try IngestStore(database).ingest(works, now: start)
+        return database
+    }
+
+    func count(_ database: AppDatabase, _ sql: String) throws -> Int {
+        try database.writer.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
+    @Test("Each resolution keeps exactly its period; the latest snapshot of every signal survives")
+    func purgeKeepsEachPeriod() throws {
+        let database = try filled(days: 6)
+        let now = Self.start + 6 * Self.day
+        let outcome = try RetentionStore(database).purge(now: now, retention: Self.retention, chunk: 1)
+        let oldest = { (table: String) in try database.writer.read { db in try Double.fetchOne(db, sql: "SELECT MIN(ts) FROM \(table)") ?? 0 } }
+        #expect(try oldest("points_raw") >= now.timeIntervalSince1970 - Self.day)
+        #expect(try oldest("points_minute") >= now.timeIntervalSince1970 - 2 * Self.day)
+        #expect(try oldest("points_hour") >= now.timeIntervalSince1970 - 4 * Self.day)
+        // Nothing younger than a period was deleted: a1's hourly samples of the last day are all there.
+        #expect(try count(database, "SELECT COUNT(*) FROM points_raw r JOIN series s ON s.id = r.series_id WHERE s.asset_id = 'a1'") == 24)
+        #expect(outcome.rawPoints > 0 && outcome.minutePoints > 0 && outcome.hourPoints > 0)
+        // Snapshots: a1 keeps its last day; a2 (silent for five days) keeps one per signal, its latest.
+        #expect(try count(database, "SELECT COUNT(*) FROM snapshots WHERE asset_id = 'a1' AND signal = 'sessions'") == 24)
+        #expect(try count(database, "SELECT COUNT(*) FROM snapshots WHERE asset_id = 'a2'") == 2)
+        let a2Latest = try database.writer.read { db in try Double.fetchOne(db, sql: "SELECT MAX(collected_at) FROM snapshots WHERE asset_id = 'a2'") }
+        #expect(a2Latest == (Self.start + Self.day - 3600).timeIntervalSince1970)
+        // a2's series has nothing left after the hourly period (4 days) and is dropped; a1's stays.
+        #expect(try count(database, "SELECT COUNT(*) FROM series WHERE asset_id = 'a2'") == 0)
+        #expect(try count(database, "SELECT COUNT(*) FROM series WHERE asset_id = 'a1'") == 1)
+        #expect(outcome.series == 1)
+    }
+
+    @Test("A second purge at the same time deletes nothing more")
+    func purgeIsIdempotent() throws {
+        let database = try filled(days: 3)
+        let now = Self.start + 3 * Self.day
+        _ = try RetentionStore(database).purge(now: now, retention: Self.retention)
+        let again = try RetentionStore(database).purge(now: now, retention: Self.retention)
+        #expect(again == RetentionStore.Outcome())
+    }
+}

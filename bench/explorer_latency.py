@@ -1,0 +1,99 @@
+"""Times every explorer page and its API twin against a running server (bench/explorers.sh).
+
+Signs in like a browser, discovers real ids from the list APIs (a statement, a PostgreSQL and a
+Redis/Valkey database, a schema, an instance), then requests each URL for each time window
+`--runs` times after one warm-up request, sequentially, and prints p50/p95 per URL with a
+PASS/FAIL line for the target (p95 < 200 ms). Exit status 0 when every URL meets it, 2 if not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Tests" / "e2e"))
+from logstag_e2e import Owner, login  # noqa: E402
+
+WINDOWS = ["1h", "24h", "7d", "30d"]
+TARGET_MS = 200.0
+
+
+def first(items, predicate=lambda item: True):
+    return next((item for item in items if predicate(item)), None)
+
+
+def discover(session: requests.Session, base: str) -> list[str]:
+    """The URLs to time (paths without the window), built from what the lists answer."""
+    paths = ["/overview", "/api/v1/overview", "/databases", "/api/v1/databases", "/activity", "/api/v1/activity",
+             "/queries", "/api/v1/queries", "/schemas", "/api/v1/schemas"]
+    databases = session.get(f"{base}/api/v1/databases?window=24h&limit=200", timeout=60).json().get("items", [])
+    for engine_test in (lambda d: d.get("engine") == "postgresql", lambda d: d.get("engine") in ("redis", "valkey")):
+        row = first(databases, engine_test)
+        if row:
+            path = f"/databases/{row['asset_id']}/{quote(str(row['database']), safe='')}"
+            paths += [path, "/api/v1" + path]
+    pg = first(databases, lambda d: d.get("engine") == "postgresql")
+    if pg:
+        paths += [f"/activity/{pg['asset_id']}", f"/api/v1/activity/{pg['asset_id']}"]
+    statements = session.get(f"{base}/api/v1/queries?window=24h&limit=1", timeout=60).json().get("items", [])
+    if statements:
+        paths += [f"/queries/{statements[0]['id']}", f"/api/v1/queries/{statements[0]['id']}"]
+    schemas = session.get(f"{base}/api/v1/schemas?window=24h&limit=1", timeout=60).json().get("items", [])
+    if schemas:
+        s = schemas[0]
+        path = f"/schemas/{s['asset_id']}/{quote(str(s['database']), safe='')}/{quote(str(s['schema']), safe='')}"
+        paths += [path, path + "?tab=changes", path + "?tab=permissions", "/api/v1" + path,
+                  "/api/v1" + path + "/changes", "/api/v1" + path + "/permissions"]
+    return paths
+
+
+def timed(session: requests.Session, url: str, runs: int) -> list[float]:
+    response = session.get(url, timeout=120)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}: {response.text[:300]}")
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        response = session.get(url, timeout=120)
+        samples.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return samples
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--email", required=True)
+    parser.add_argument("--password-file", required=True, help="file holding the password (never on the command line)")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    owner = Owner(email=args.email, password=Path(args.password_file).read_text().strip())
+    session = requests.Session()
+    login(session, args.base_url, owner)
+    paths = discover(session, args.base_url)
+    failures = 0
+    worst = 0.0
+    print(f"{'URL':<78} {'p50 ms':>8} {'p95 ms':>8}")
+    for path in paths:
+        for window in WINDOWS:
+            url = f"{args.base_url}{path}{'&' if '?' in path else '?'}window={window}"
+            samples = sorted(timed(session, url, args.runs))
+            p50 = statistics.median(samples)
+            p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+            worst = max(worst, p95)
+            flag = "" if p95 < TARGET_MS else "  <-- over target"
+            failures += p95 >= TARGET_MS
+            print(f"{path + ' ' + window:<78} {p50:8.1f} {p95:8.1f}{flag}")
+    print(("PASS" if failures == 0 else "FAIL") + f"  p95 < {TARGET_MS:.0f} ms for every explorer page and API: "
+          f"worst p95 {worst:.1f} ms over {len(paths) * len(WINDOWS)} URLs, {failures} over target")
+    return 0 if failures == 0 else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
