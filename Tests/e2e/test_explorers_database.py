@@ -130,7 +130,7 @@ def test_postgres_detail_draws_connections_and_transactions(watched):
     page = browser.get(org.base_url + f"/databases/{assets['main']}/inventory", timeout=30)
     assert page.status_code == 200
     assert 'data-chart="transactions"' in page.text and "health-ring" in page.text
-    assert f"/schemas?instance={assets['main']}" in page.text
+    assert f"/databases/{assets['main']}/inventory?tab=schema" in page.text
 
     missing = org.api("GET", f"/api/v1/databases/{assets['main']}/no_such_database")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found", missing.text
@@ -158,7 +158,7 @@ def test_key_value_detail_shows_exact_keys_and_memory(watched, target: str, data
     browser = requests.Session()
     login(browser, org.base_url)
     page = browser.get(org.base_url + f"/databases/{assets[target]}/{database}", timeout=30)
-    assert page.status_code == 200 and "/schemas?instance=" not in page.text
+    assert page.status_code == 200 and "tab=schema" not in page.text
 
 
 def test_overview_counts_instances_and_databases(watched):

@@ -48,24 +48,10 @@ struct DatabaseExplorer {
             }
             options.engine = value
         }
-        if let sort = query["sort"], !sort.isEmpty {
-            guard let value = Sort(rawValue: sort) else {
-                throw AppError.badRequest("invalid_sort", "sort must be one of \(Sort.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            options.sort = value
-        }
-        if let order = query["order"], !order.isEmpty {
-            guard order == "asc" || order == "desc" else { throw AppError.badRequest("invalid_order", "order must be asc or desc.") }
-            options.descending = order == "desc"
-        }
-        if let limit = query["limit"], !limit.isEmpty {
-            guard let value = Int(limit), (1...200).contains(value) else { throw AppError.badRequest("invalid_limit", "limit must be a whole number from 1 to 200.") }
-            options.limit = value
-        }
-        if let offset = query["offset"], !offset.isEmpty {
-            guard let value = Int(offset), value >= 0 else { throw AppError.badRequest("invalid_offset", "offset must be a whole number of 0 or more.") }
-            options.offset = value
-        }
+        if let sort = try ListParameters.sort(query, as: Sort.self) { options.sort = sort }
+        if let descending = try ListParameters.descending(query) { options.descending = descending }
+        if let limit = try ListParameters.limit(query) { options.limit = limit }
+        if let offset = try ListParameters.offset(query) { options.offset = offset }
         return options
     }
 
@@ -114,8 +100,8 @@ struct DatabaseExplorer {
         let ids = assets.map(\.id)
         let sizes = try services.explorer.latest(orgID: scope.orgID, assetIDs: ids, signal: "pg_database_sizes")
         let stats = try services.explorer.latest(orgID: scope.orgID, assetIDs: ids, signal: "pg_database_stats")
-        let tables = try services.explorer.latest(orgID: scope.orgID, assetIDs: ids, signal: "pg_tables")
-        let indexes = try services.explorer.latest(orgID: scope.orgID, assetIDs: ids, signal: "pg_indexes")
+        let tables = try services.explorer.rowCounts(orgID: scope.orgID, assetIDs: ids, signal: "pg_tables", tag: "tag_database")
+        let indexes = try services.explorer.rowCounts(orgID: scope.orgID, assetIDs: ids, signal: "pg_indexes", tag: "tag_database")
         let commits = try services.series.latest(orgID: scope.orgID, assetIDs: ids, metric: "pg_database_stats.xact_commit", at: scope.now, maxAge: Self.rateMaxAge)
         let rollbacks = try services.series.latest(orgID: scope.orgID, assetIDs: ids, metric: "pg_database_stats.xact_rollback", at: scope.now, maxAge: Self.rateMaxAge)
         var result: [DatabaseRow] = []
@@ -128,15 +114,15 @@ struct DatabaseExplorer {
             let sizeBy = byDatabase(sizeRows)
             let statBy = byDatabase(statRows)
             let names = Set(sizeBy.keys).union(statBy.keys).subtracting(Self.hiddenDatabases)
-            let tableCounts = Self.countByDatabase(okRows(tables, asset.id))
-            let indexCounts = Self.countByDatabase(okRows(indexes, asset.id))
+            let tableCounts = tables[asset.id] ?? [:]
+            let indexCounts = indexes[asset.id] ?? [:]
             let connected = asset.status(now: scope.now) == .connected
             let collectedAt = [stats[asset.id]?.collectedAt, sizes[asset.id]?.collectedAt].compactMap { $0 }.max()
             for name in names.sorted() {
                 var row = DatabaseRow(asset: asset, database: name, online: connected && statBy[name] != nil)
                 row.size = sizeBy[name]?["size_bytes"]?.doubleValue
                 row.connections = statBy[name]?["numbackends"]?.doubleValue
-                let haveInventory = okRows(tables, asset.id) != nil || okRows(indexes, asset.id) != nil
+                let haveInventory = tables[asset.id] != nil || indexes[asset.id] != nil
                 row.objects = haveInventory ? (tableCounts[name] ?? 0) + (indexCounts[name] ?? 0) : nil
                 let rates = [commits[asset.id], rollbacks[asset.id]].compactMap { $0 }.flatMap { series in
                     series.filter { MetricKey(parsing: $0.key).tags["database"] == name }.map(\.value.1)
@@ -147,12 +133,6 @@ struct DatabaseExplorer {
             }
         }
         return result
-    }
-
-    static func countByDatabase(_ rows: [[String: JSONValue]]?) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in rows ?? [] { if let name = row["tag_database"]?.stringValue { counts[name, default: 0] += 1 } }
-        return counts
     }
 
     func keyValueRows(_ assets: [Asset]) throws -> [DatabaseRow] {
@@ -518,46 +498,18 @@ enum DatabaseMetrics {
     }()
 }
 
-/// Query latency per bucket from `pg_stat_statements` for the Database Explorer and the Overview.
+/// Query latency per bucket (Overview and PostgreSQL detail charts) from pg_stat_statements.
 ///
-/// Contract: reads the window's statements (the 200 with the most execution time, optionally of
-/// one database) and their buckets; average = summed execution time ÷ summed calls, max = the
-/// highest per-statement mean. Buckets without calls are absent (gaps).
+/// Contract: average = total execution time / calls over every statement of the instances (and
+/// database, when given) in the bucket; maximum = the highest per-statement mean in the bucket.
 struct LatencyBuckets {
     let services: AppServices
     let scope: ExplorerScope
 
-    static let statementLimit = 200
-
-    struct Bucket {
-        let time: Date
-        let average: Double
-        let maximum: Double
-    }
-
-    func read(assetIDs: [String], database: String?) throws -> [Bucket] {
-        guard !assetIDs.isEmpty else { return [] }
-        let page = try services.statements.list(
-            orgID: scope.orgID, assetIDs: assetIDs, from: scope.window.start, to: scope.window.end, rawRetainedSince: scope.rawRetainedSince,
-            sort: .totalTime, descending: true, limit: Self.statementLimit, offset: 0)
+    func read(assetIDs: [String], database: String?) throws -> [LatencyBucket] {
         let plan = scope.plan(rawStep: 60)
-        var time: [Date: Double] = [:]
-        var calls: [Date: Double] = [:]
-        var maximum: [Date: Double] = [:]
-        for statement in page.items where database == nil || statement.database == database {
-            let buckets = try services.statements.buckets(
-                orgID: scope.orgID, id: statement.id, from: scope.window.start, to: scope.window.end, bucket: plan.bucket,
-                rawRetainedSince: scope.rawRetainedSince)
-            for bucket in buckets {
-                guard let mean = bucket.totals.meanTime else { continue }
-                time[bucket.time, default: 0] += bucket.totals.totalTime
-                calls[bucket.time, default: 0] += bucket.totals.calls
-                maximum[bucket.time] = max(maximum[bucket.time] ?? 0, mean)
-            }
-        }
-        return calls.keys.sorted().compactMap { key in
-            guard let count = calls[key], count > 0 else { return nil }
-            return Bucket(time: key, average: (time[key] ?? 0) / count, maximum: maximum[key] ?? 0)
-        }
+        return try services.statements.latencyBuckets(
+            orgID: scope.orgID, assetIDs: assetIDs, database: database, from: scope.window.start, to: scope.window.end,
+            bucket: plan.bucket, rawRetainedSince: scope.rawRetainedSince)
     }
 }

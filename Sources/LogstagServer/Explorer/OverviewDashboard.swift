@@ -49,7 +49,7 @@ struct OverviewDashboard {
             ["name": "Redis/Valkey clients", "points": Self.points(kvClients)],
         ]
         json["waits_over_time"] = ActivityExplorer.stacked(pgSessions.mapValues(\.waits), names: WaitCategory.allCases.map(\.rawValue))
-        let latency = guarded("PostgreSQL", [LatencyBuckets.Bucket]()) {
+        let latency = guarded("PostgreSQL", [LatencyBucket]()) {
             try LatencyBuckets(services: services, scope: scope).read(assetIDs: postgres.map(\.id), database: nil)
         }
         json["latency_over_time"] = latency.map { ["time": WireDate.format($0.time), "average_ms": $0.average, "max_ms": $0.maximum] as [String: Any] }

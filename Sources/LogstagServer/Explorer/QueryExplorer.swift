@@ -34,24 +34,10 @@ struct QueryExplorer {
             guard value.count <= 128 else { throw AppError.badRequest("invalid_\(key)", "\(key) is at most 128 characters.") }
             options[keyPath: path] = value
         }
-        if let sort = query["sort"], !sort.isEmpty {
-            guard let value = StatementStore.Sort(rawValue: sort) else {
-                throw AppError.badRequest("invalid_sort", "sort must be one of \(StatementStore.Sort.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            options.sort = value
-        }
-        if let order = query["order"], !order.isEmpty {
-            guard order == "asc" || order == "desc" else { throw AppError.badRequest("invalid_order", "order must be asc or desc.") }
-            options.descending = order == "desc"
-        }
-        if let limit = query["limit"], !limit.isEmpty {
-            guard let value = Int(limit), (1...200).contains(value) else { throw AppError.badRequest("invalid_limit", "limit must be a whole number from 1 to 200.") }
-            options.limit = value
-        }
-        if let offset = query["offset"], !offset.isEmpty {
-            guard let value = Int(offset), value >= 0 else { throw AppError.badRequest("invalid_offset", "offset must be a whole number of 0 or more.") }
-            options.offset = value
-        }
+        if let sort = try ListParameters.sort(query, as: StatementStore.Sort.self) { options.sort = sort }
+        if let descending = try ListParameters.descending(query) { options.descending = descending }
+        if let limit = try ListParameters.limit(query) { options.limit = limit }
+        if let offset = try ListParameters.offset(query) { options.offset = offset }
         return options
     }
 

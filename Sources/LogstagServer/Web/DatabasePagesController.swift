@@ -86,6 +86,7 @@ struct DatabasePagesController {
         var d = detail
         let online = detail["status"] as? String == "online"
         d["statusLabel"] = online ? "Online" : "Offline"
+        d["collected_at"] = Display.wireTime(detail["collected_at"]) ?? detail["collected_at"] ?? NSNull()
         d["statusClass"] = online ? "connected" : "disconnected"
         d["tiles"] = (detail["tiles"] as? [[String: Any]] ?? []).map { tile -> [String: Any] in
             var entry = tile

@@ -31,7 +31,7 @@ struct ExplorerPagesController {
             row["callsText"] = UnitFormat.format(item["calls"] as? Double ?? 0, unit: "count")
             row["rowsText"] = UnitFormat.format(item["rows"] as? Double ?? 0, unit: "count")
             row["hitText"] = (item["cache_hit_ratio"] as? Double).map { String(format: "%.1f %%", $0 * 100) } ?? "—"
-            row["lastText"] = item["last_executed"] as? String ?? "—"
+            row["lastText"] = Display.wireTime(item["last_executed"]) ?? "—"
             row["href"] = "/queries/\(item["id"] as? String ?? "")?" + scope.window.queryString
             if let trend = item["trend"] as? [String: Any] { row["trendLabel"] = trend["label"]; row["trendClass"] = trend["verdict"] }
             return row
@@ -119,7 +119,7 @@ struct ExplorerPagesController {
             ["label": label, "value": (stats[key] as? Double).map { UnitFormat.format($0, unit: unit) } ?? "—"]
         }
         result.insert(["label": "Hit %", "value": (stats["shared_hit_ratio"] as? Double).map { String(format: "%.2f %%", $0 * 100) } ?? "—"], at: 9)
-        result.append(["label": "Measured", "value": stats["measured_at"] as? String ?? "—"])
+        result.append(["label": "Measured", "value": Display.wireTime(stats["measured_at"]) ?? "—"])
         return result
     }
 

@@ -70,6 +70,16 @@ enum Display {
         return formatter.string(from: date)
     }
 
+    /// A wire timestamp (RFC 3339, as the API answers) for people: "2026-11-22 05:55:13 UTC".
+    static func wireTime(_ text: Any?) -> String? {
+        guard let text = text as? String, let date = WireDate.parse(text) else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return formatter.string(from: date)
+    }
+
     static func relative(_ date: Date?, now: Date) -> String? {
         guard let date else { return nil }
         let seconds = Int(now.timeIntervalSince(date))

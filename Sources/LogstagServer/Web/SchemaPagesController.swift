@@ -119,6 +119,7 @@ struct SchemaPagesController {
             var row = item
             row["changeClass"] = ["Added": "success", "Modified": "issues", "Removed": "danger"][item["change"] as? String ?? ""] ?? "neutral"
             row["userText"] = item["user"] as? String ?? "—"
+            row["timestamp"] = Display.wireTime(item["timestamp"]) ?? item["timestamp"] ?? "—"
             let properties = item["properties"] as? [[String: Any]] ?? []
             row["properties"] = properties.map { property -> [String: Any] in
                 ["property": property["property"] as? String ?? "", "old": property["old"] as? String ?? "—", "new": property["new"] as? String ?? "—"]
@@ -151,6 +152,7 @@ struct SchemaPagesController {
         let history = (detail["history"] as? [[String: Any]] ?? []).map { row -> [String: Any] in
             var entry = row
             entry["changedByText"] = row["changed_by"] as? String ?? "—"
+            entry["timestamp"] = Display.wireTime(row["timestamp"]) ?? row["timestamp"] ?? "—"
             entry["principalText"] = row["principal"] as? String ?? "—"
             entry["actionClass"] = ["Grant": "success", "Add member": "success", "Revoke": "danger", "Remove member": "danger"][row["action"] as? String ?? ""] ?? "neutral"
             return entry

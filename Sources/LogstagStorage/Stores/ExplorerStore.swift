@@ -18,6 +18,15 @@ public struct ExplorerStore: Sendable {
 
     public init(_ db: AppDatabase) { self.db = db }
 
+    /// The id of each asset's latest snapshot of `signal` (latest collection, then latest stored):
+    /// one index seek per asset, however many snapshots the raw retention holds.
+    static func latestIDs(marks: String) -> String {
+        """
+        SELECT (SELECT x.id FROM snapshots x WHERE x.asset_id = a.id AND x.signal = ? ORDER BY x.collected_at DESC, x.id DESC LIMIT 1)
+        FROM assets a WHERE a.org_id = ? AND a.id IN (\(marks))
+        """
+    }
+
     /// The latest snapshot of `signal` for each of `assetIDs` that has one.
     public func latest(orgID: String, assetIDs: [String], signal: String) throws -> [String: LatestSignal] {
         guard !assetIDs.isEmpty else { return [:] }
@@ -26,9 +35,8 @@ public struct ExplorerStore: Sendable {
         return try db.writer.read { db in
             var result: [String: LatestSignal] = [:]
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM snapshots WHERE id IN (
-                    SELECT MAX(id) FROM snapshots WHERE org_id = ? AND signal = ? AND asset_id IN (\(marks)) GROUP BY asset_id)
-                """, arguments: StatementArguments([orgID, signal] + assetIDs))
+                SELECT * FROM snapshots WHERE id IN (\(Self.latestIDs(marks: marks)))
+                """, arguments: StatementArguments([signal, orgID] + assetIDs))
             for row in rows {
                 let json: String? = row["rows_json"]
                 let decoded = try json.map { try decoder.decode([[String: JSONValue]].self, from: Data($0.utf8)) } ?? []
@@ -37,6 +45,32 @@ public struct ExplorerStore: Sendable {
                     assetID: asset, collectedAt: Date(timeIntervalSince1970: row["collected_at"]),
                     status: SignalStatus(rawValue: row["status"]) ?? .unavailable, reason: (row["reason"] as String?).flatMap(UnavailableReason.init),
                     message: row["message"], rows: decoded)
+            }
+            return result
+        }
+    }
+
+    /// Rows of each asset's latest `signal` snapshot counted per value of `tag` (e.g. tables per
+    /// `tag_database`), counted by SQLite's JSON functions instead of decoding every row: an
+    /// inventory snapshot can hold thousands. Assets whose latest snapshot is not ok are absent.
+    public func rowCounts(orgID: String, assetIDs: [String], signal: String, tag: String) throws -> [String: [String: Int]] {
+        guard !assetIDs.isEmpty else { return [:] }
+        let marks = SQLText.placeholders(assetIDs.count)
+        return try db.writer.read { db in
+            var result: [String: [String: Int]] = [:]
+            let snapshots = try Row.fetchAll(db, sql: """
+                SELECT id, asset_id FROM snapshots WHERE id IN (\(Self.latestIDs(marks: marks))) AND status = 'ok'
+                """, arguments: StatementArguments([signal, orgID] + assetIDs))
+            for snapshot in snapshots {
+                let assetID: String = snapshot["asset_id"]
+                var counts: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT json_extract(j.value, '$.' || ?) AS value, COUNT(*) AS count
+                    FROM snapshots s, json_each(s.rows_json) j WHERE s.id = ? GROUP BY 1
+                    """, arguments: [tag, snapshot["id"] as Int64]) {
+                    if let value = row["value"] as String? { counts[value] = row["count"] }
+                }
+                result[assetID] = counts
             }
             return result
         }

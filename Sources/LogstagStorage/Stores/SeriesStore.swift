@@ -58,12 +58,14 @@ public struct SeriesStore: Sendable {
         arguments += [metric, metric + "{", metric + "|", from.timeIntervalSince1970, to.timeIntervalSince1970]
         return try db.writer.read { db in
             var result: Buckets = [:]
-            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-                let asset: String = row["asset_id"]
-                let key: String = row["metric"]
+            // Columns by position: these loops see up to hundreds of thousands of rows per page.
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                let asset: String = row[0]
+                let key: String = row[1]
                 result[asset, default: [:]][key, default: []].append(SeriesBucket(
-                    time: Date(timeIntervalSince1970: row["bucket"]), average: row["average"], minimum: row["minimum"],
-                    maximum: row["maximum"], increase: row["increase"], samples: row["samples"]))
+                    time: Date(timeIntervalSince1970: row[2]), average: row[3], minimum: row[4],
+                    maximum: row[5], increase: row[6], samples: row[7]))
             }
             return result
         }

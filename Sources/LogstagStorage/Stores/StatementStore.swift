@@ -42,6 +42,13 @@ public struct StatementBucket: Sendable, Equatable {
 /// Contract: window sums add hourly rows for the whole hours inside the window and raw samples
 /// for the partial hours at its edges; once raw samples at the window's start are past
 /// retention, whole overlapping hours are used. A statement is listed when it ran in the window.
+/// Query latency of one bucket across statements (see `StatementStore.latencyBuckets`).
+public struct LatencyBucket: Sendable, Equatable {
+    public let time: Date
+    public let average: Double
+    public let maximum: Double
+}
+
 public struct StatementStore: Sendable {
     let db: AppDatabase
 
@@ -156,6 +163,37 @@ public struct StatementStore: Sendable {
                 GROUP BY bucket ORDER BY bucket
                 """, arguments: [bucket, bucket, orgID, id, from.timeIntervalSince1970, to.timeIntervalSince1970]
             ).map { StatementBucket(time: Date(timeIntervalSince1970: $0["bucket"]), totals: Self.totals($0)) }
+        }
+    }
+
+    /// Query latency per bucket across the statements of some instances (optionally one database):
+    /// `average` = total execution time / calls (execution-weighted), `maximum` = the highest
+    /// per-statement mean within the bucket. One query however many statements there are.
+    public func latencyBuckets(
+        orgID: String, assetIDs: [String], database: String?, from: Date, to: Date, bucket: TimeInterval, rawRetainedSince: Date
+    ) throws -> [LatencyBucket] {
+        guard !assetIDs.isEmpty, bucket > 0 else { return [] }
+        let table = from < rawRetainedSince || bucket >= 3600 ? "statement_hours" : "statement_points"
+        let marks = SQLText.placeholders(assetIDs.count)
+        var arguments: [any DatabaseValueConvertible] = [bucket, bucket, orgID]
+        arguments += assetIDs
+        var databaseFilter = ""
+        if let database {
+            databaseFilter = " AND s.database_name = ?"
+            arguments.append(database)
+        }
+        arguments += [from.timeIntervalSince1970, to.timeIntervalSince1970]
+        return try db.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT bucket, SUM(total_time) / SUM(calls) AS average, MAX(total_time / calls) AS maximum FROM (
+                    SELECT CAST(p.ts / ? AS INTEGER) * ? AS bucket, p.statement_id, SUM(p.total_time) AS total_time, SUM(p.calls) AS calls
+                    FROM \(table) p JOIN statements s ON s.id = p.statement_id
+                    WHERE s.asset_id IN (SELECT id FROM assets WHERE org_id = ? AND id IN (\(marks)))\(databaseFilter)
+                      AND p.ts >= ? AND p.ts < ?
+                    GROUP BY bucket, p.statement_id HAVING SUM(p.calls) > 0)
+                GROUP BY bucket ORDER BY bucket
+                """, arguments: StatementArguments(arguments)
+            ).map { LatencyBucket(time: Date(timeIntervalSince1970: $0[0]), average: $0[1], maximum: $0[2]) }
         }
     }
 
