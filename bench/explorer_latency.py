@@ -2,8 +2,10 @@
 
 Signs in like a browser, discovers real ids from the list APIs (a statement, a PostgreSQL and a
 Redis/Valkey database, a schema, an instance), then requests each URL for each time window
-`--runs` times after one warm-up request, sequentially, and prints p50/p95 per URL with a
-PASS/FAIL line for the target (p95 < 200 ms). Exit status 0 when every URL meets it, 2 if not.
+`--runs` times after a first request, sequentially, and prints the first (cold) time and p50/p95
+per URL with a PASS/FAIL line for the target (p95 < 200 ms). The Overview is cached 30 s like the
+reference's dashboard, so its first time is the uncached cost. Exit status 0 when every URL meets
+the target, 2 if not.
 """
 
 from __future__ import annotations
@@ -53,8 +55,11 @@ def discover(session: requests.Session, base: str) -> list[str]:
     return paths
 
 
-def timed(session: requests.Session, url: str, runs: int) -> list[float]:
+def timed(session: requests.Session, url: str, runs: int) -> tuple[float, list[float]]:
+    """The first (cold: nothing cached) request's time, then `runs` more."""
+    began = time.perf_counter()
     response = session.get(url, timeout=120)
+    first = (time.perf_counter() - began) * 1000
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}: {response.text[:300]}")
     samples = []
@@ -63,7 +68,7 @@ def timed(session: requests.Session, url: str, runs: int) -> list[float]:
         response = session.get(url, timeout=120)
         samples.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200, f"{url} answered {response.status_code}"
-    return samples
+    return first, samples
 
 
 def main() -> int:
@@ -79,17 +84,18 @@ def main() -> int:
     paths = discover(session, args.base_url)
     failures = 0
     worst = 0.0
-    print(f"{'URL':<78} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'URL':<78} {'first ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
     for path in paths:
         for window in WINDOWS:
             url = f"{args.base_url}{path}{'&' if '?' in path else '?'}window={window}"
-            samples = sorted(timed(session, url, args.runs))
+            first, samples = timed(session, url, args.runs)
+            samples.sort()
             p50 = statistics.median(samples)
             p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
             worst = max(worst, p95)
             flag = "" if p95 < TARGET_MS else "  <-- over target"
             failures += p95 >= TARGET_MS
-            print(f"{path + ' ' + window:<78} {p50:8.1f} {p95:8.1f}{flag}")
+            print(f"{path + ' ' + window:<78} {first:8.1f} {p50:8.1f} {p95:8.1f}{flag}")
     print(("PASS" if failures == 0 else "FAIL") + f"  p95 < {TARGET_MS:.0f} ms for every explorer page and API: "
           f"worst p95 {worst:.1f} ms over {len(paths) * len(WINDOWS)} URLs, {failures} over target")
     return 0 if failures == 0 else 2

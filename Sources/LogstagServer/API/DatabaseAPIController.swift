@@ -61,6 +61,6 @@ struct DatabaseAPIController {
     }
 
     func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try ExplorerAPIController.json(try OverviewDashboard(services: services, scope: try scope(request, context)).build())
+        try ExplorerAPIController.json(try OverviewDashboard(services: services, scope: try scope(request, context)).cached())
     }
 }

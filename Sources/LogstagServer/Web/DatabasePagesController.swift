@@ -144,7 +144,7 @@ struct DatabasePagesController {
     func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard var (identity, fields) = try page(context, title: "Overview", active: "overview") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services)
-        let overview = try OverviewDashboard(services: services, scope: scope).build()
+        let overview = try OverviewDashboard(services: services, scope: scope).cached()
         fields["o"] = overview
         fields["filters"] = scope.filterContext(path: "/overview")
         fields["refreshSeconds"] = 60
