@@ -12,7 +12,7 @@
 # 3. Latency: starts the release server on that database and times every explorer page and its
 #    API for the 1 h, 24 h, 7 d and 30 d windows (bench/explorer_latency.py), R runs each
 #    (default 20). Target: p95 < 200 ms. Exit status 0 when met, 2 when not, 1 on error.
-# Keep the data with BENCH_KEEP=1 (the directory is printed).
+# Keep the data with BENCH_KEEP=1 (the directory is printed); build elsewhere with BENCH_SCRATCH=DIR.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 for arg in "$@"; do
@@ -30,9 +30,12 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-swift build -c release --product logstag
-swift build -c release --product LogstagExplorerBench
-bin=$(swift build -c release --show-bin-path)
+# BENCH_SCRATCH: build in another folder than .build (e.g. while other builds use it).
+scratch=()
+[[ -n ${BENCH_SCRATCH:-} ]] && scratch=(--scratch-path "$BENCH_SCRATCH")
+swift build -c release "${scratch[@]}" --product logstag
+swift build -c release "${scratch[@]}" --product LogstagExplorerBench
+bin=$(swift build -c release "${scratch[@]}" --show-bin-path)
 work=$(mktemp -d "${TMPDIR:-/tmp}/logstag-explorer-bench.XXXXXX")
 server_pid=""
 cleanup() {

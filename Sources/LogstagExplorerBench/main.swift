@@ -128,7 +128,7 @@ let start = end.addingTimeInterval(-options.days * 86_400)
 let reset = start.addingTimeInterval(options.days * 86_400 / 2)
 
 // The organisation created by `logstag --create-owner`; instances belong to it.
-let orgID = try await database.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM organizations ORDER BY created_at LIMIT 1") }
+let orgID = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM organizations ORDER BY created_at LIMIT 1") }
 guard let orgID else { fatalError("no organisation: run logstag --mode server --create-owner first") }
 
 var fixtures: [String: [String: [[String: JSONValue]]]] = [:]
@@ -138,7 +138,7 @@ let tiers = ["postgresql": try signalsByTier(engine: "postgresql"), "redis": try
 // Three PostgreSQL instances for one Redis/Valkey, each bound to its own agent.
 var instances: [Instance] = []
 let agentID = "agent-bench"
-try await database.writer.write { db in
+try database.writer.write { db in
     try db.execute(sql: "INSERT OR IGNORE INTO agents (id, org_id, hostname, version, key_hash, created_at, last_seen_at) VALUES (?, ?, 'bench-host', 'bench', '-', ?, ?)",
                    arguments: [agentID, orgID, start.timeIntervalSince1970, end.timeIntervalSince1970])
 }
@@ -148,7 +148,7 @@ for number in 0..<options.instances {
     let asset = Asset(id: "bench-\(number)", orgID: orgID, name: "\(family == "postgresql" ? "pg" : engine.rawValue)-\(number)", engine: engine,
                       environment: .production, ownerID: nil, createdBy: nil, createdAt: start)
     try AssetStore(database).create(asset)
-    try await database.writer.write { db in
+    try database.writer.write { db in
         try db.execute(sql: "UPDATE assets SET agent_id = ? WHERE id = ?", arguments: [agentID, asset.id])
     }
     instances.append(Instance(asset: asset, number: number, tiers: tiers[family]!, rows: fixtures[family]!))
@@ -198,10 +198,10 @@ while t <= end {
 }
 try flush(now: end)
 _ = try retention.purge(now: end, retention: .defaults)
-try await database.writer.write { db in
+try database.writer.write { db in
     try db.execute(sql: "UPDATE agents SET last_seen_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, agentID])
 }
-try await database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+try database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
 
 let elapsed = clock.now - began
 let size = (try? FileManager.default.attributesOfItem(atPath: options.dataDir + "/logstag.sqlite")[.size] as? Int) ?? 0
