@@ -287,10 +287,10 @@ public struct HealthRunStore: Sendable {
                 db,
                 sql: """
                     SELECT s.metric, p.ts, p.value FROM series s JOIN points_raw p ON p.series_id = s.id
-                    WHERE s.asset_id = ? AND (s.metric = ? OR (s.metric >= ? AND s.metric < ?)) AND p.ts BETWEEN ? AND ?
+                    WHERE s.asset_id = ? AND s.metric >= ? AND s.metric < ? AND (s.metric = ? OR s.metric >= ?) AND p.ts BETWEEN ? AND ?
                     ORDER BY p.ts
                     """,
-                arguments: [assetID, metric, metric + "{", metric + "|", from.unixTime, to.unixTime]
+                arguments: [assetID, metric, metric + "|", metric, metric + "{", from.unixTime, to.unixTime]
             ).map { (metric: $0["metric"], time: Date(timeIntervalSince1970: $0["ts"]), value: $0["value"]) }
         }
     }

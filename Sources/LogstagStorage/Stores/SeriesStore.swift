@@ -46,16 +46,18 @@ public struct SeriesStore: Sendable {
         }
         let table = Self.table(resolution)
         let marks = SQLText.placeholders(assetIDs.count)
+        // The metric and its tagged variants ("metric{...}") as ONE range on the (asset_id, metric)
+        // key, then the exact-or-tagged filter: an OR of two ranges makes SQLite scan the whole index.
         let sql = """
             SELECT s.asset_id, s.metric, CAST(p.ts / ? AS INTEGER) * ? AS bucket, \(select)
             FROM series s JOIN \(table) p ON p.series_id = s.id
             WHERE s.asset_id IN (SELECT id FROM assets WHERE org_id = ? AND id IN (\(marks)))
-              AND (s.metric = ? OR (s.metric >= ? AND s.metric < ?)) AND p.ts >= ? AND p.ts < ?
+              AND s.metric >= ? AND s.metric < ? AND (s.metric = ? OR s.metric >= ?) AND p.ts >= ? AND p.ts < ?
             GROUP BY s.id, bucket ORDER BY bucket
             """
         var arguments: [any DatabaseValueConvertible] = [bucket, bucket, orgID]
         arguments += assetIDs
-        arguments += [metric, metric + "{", metric + "|", from.timeIntervalSince1970, to.timeIntervalSince1970]
+        arguments += [metric, metric + "|", metric, metric + "{", from.timeIntervalSince1970, to.timeIntervalSince1970]
         return try db.writer.read { db in
             var result: Buckets = [:]
             // Columns by position: these loops see up to hundreds of thousands of rows per page.
@@ -78,7 +80,7 @@ public struct SeriesStore: Sendable {
         let marks = SQLText.placeholders(assetIDs.count)
         var arguments: [any DatabaseValueConvertible] = [at.timeIntervalSince1970, at.timeIntervalSince1970 - maxAge, orgID]
         arguments += assetIDs
-        arguments += [metric, metric + "{", metric + "|"]
+        arguments += [metric, metric + "|", metric, metric + "{"]
         return try db.writer.read { db in
             var result: [String: [String: (Date, Double)]] = [:]
             // SQLite returns the row holding MAX(ts) for the bare column `value`.
@@ -86,7 +88,7 @@ public struct SeriesStore: Sendable {
                 SELECT s.asset_id, s.metric, MAX(p.ts) AS ts, p.value FROM series s
                 JOIN points_raw p ON p.series_id = s.id AND p.ts <= ? AND p.ts >= ?
                 WHERE s.asset_id IN (SELECT id FROM assets WHERE org_id = ? AND id IN (\(marks)))
-                  AND (s.metric = ? OR (s.metric >= ? AND s.metric < ?))
+                  AND s.metric >= ? AND s.metric < ? AND (s.metric = ? OR s.metric >= ?)
                 GROUP BY s.id
                 """, arguments: StatementArguments(arguments))
             for row in rows {
