@@ -39,7 +39,10 @@ bin=$(swift build -c release "${scratch[@]}" --show-bin-path)
 work=$(mktemp -d "${TMPDIR:-/tmp}/logstag-explorer-bench.XXXXXX")
 server_pid=""
 cleanup() {
-    [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    if [[ -n $server_pid ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
     if [[ -z ${BENCH_KEEP:-} ]]; then rm -rf "$work"; else echo "data kept in $work"; fi
 }
 trap cleanup EXIT
