@@ -26,7 +26,7 @@ struct AppDatabaseTests {
             #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1)
             #expect(try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2)  // FULL
             for table in ["organizations", "users", "memberships", "sessions", "api_keys", "assets", "registration_tokens", "agents",
-                          "commands", "ingest_keys", "snapshots", "series", "points_raw", "points_minute", "points_hour", "statements", "statement_points", "statement_hours", "schema_changes", "audit_log", "audit_heads", "audit_anchors"] {
+                          "commands", "ingest_keys", "snapshots", "series", "points_raw", "points_minute", "points_hour", "statements", "statement_points", "statement_hours", "statement_days", "schema_changes", "audit_log", "audit_heads", "audit_anchors"] {
                 #expect(try db.tableExists(table), "\(table)")
             }
         }

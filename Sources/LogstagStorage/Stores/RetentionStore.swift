@@ -3,8 +3,8 @@ import GRDB
 import LogstagCore
 
 /// Deletes collected data past its retention: raw points, statement samples and snapshots after
-/// the raw period, 1-minute rollups after theirs, hourly rollups and schema changes after the
-/// hourly period; then series and statements that have no data left.
+/// the raw period, 1-minute rollups after theirs, hourly rollups, statement days and schema
+/// changes after the hourly period; then series and statements that have no data left.
 ///
 /// Contract: the latest snapshot of every signal of every asset is always kept (pages and health
 /// checks read "the current state" from it, however old). Deletes run per series through the
@@ -51,8 +51,12 @@ public struct RetentionStore: Sendable {
             try db.execute(sql: "DELETE FROM statement_points WHERE ts < ?", arguments: [rawCutoff])
             outcome.statementPoints = db.changesCount
             try db.execute(sql: "DELETE FROM statement_hours WHERE ts < ?", arguments: [hourCutoff])
+            // A day goes once all of it is past the hourly period.
+            try db.execute(sql: "DELETE FROM statement_days WHERE ts < ?", arguments: [hourCutoff - 86_400])
             try db.execute(sql: """
-                DELETE FROM statements WHERE last_seen < ? AND NOT EXISTS (SELECT 1 FROM statement_hours h WHERE h.statement_id = statements.id)
+                DELETE FROM statements WHERE last_seen < ?
+                  AND NOT EXISTS (SELECT 1 FROM statement_hours h WHERE h.statement_id = statements.id)
+                  AND NOT EXISTS (SELECT 1 FROM statement_days d WHERE d.statement_id = statements.id)
                 """, arguments: [hourCutoff])
             try db.execute(sql: "DELETE FROM schema_changes WHERE detected_at < ?", arguments: [hourCutoff])
             outcome.schemaChanges = db.changesCount

@@ -37,11 +37,6 @@ public struct StatementBucket: Sendable, Equatable {
     public let totals: StatementTotals
 }
 
-/// Reads the Query Explorer's statements, scoped to an organisation.
-///
-/// Contract: window sums add hourly rows for the whole hours inside the window and raw samples
-/// for the partial hours at its edges; once raw samples at the window's start are past
-/// retention, whole overlapping hours are used. A statement is listed when it ran in the window.
 /// Query latency of one bucket across statements (see `StatementStore.latencyBuckets`).
 public struct LatencyBucket: Sendable, Equatable {
     public let time: Date
@@ -49,6 +44,12 @@ public struct LatencyBucket: Sendable, Equatable {
     public let maximum: Double
 }
 
+/// Reads the Query Explorer's statements, scoped to an organisation.
+///
+/// Contract: window sums add daily rows for the whole UTC days inside the window, hourly rows
+/// for the whole hours around them and raw samples for the partial hours at its edges; once raw
+/// samples at the window's start are past retention, whole overlapping hours are used.
+/// A statement is listed when it ran in the window.
 public struct StatementStore: Sendable {
     let db: AppDatabase
 
@@ -71,22 +72,37 @@ public struct StatementStore: Sendable {
         """
     static let columns = "statement_id, ts, calls, total_time, rows, shared_hit, shared_read, shared_dirtied, shared_written, temp_read, temp_written, blk_read_time, blk_write_time, min_time, max_time"
 
-    /// The samples of a window as a subquery over hourly and raw rows (see the contract), with its arguments.
+    /// The samples of a window as a subquery over daily, hourly and raw rows (see the contract),
+    /// with its arguments. Daily rows cover the whole UTC days inside the window, hourly rows the
+    /// whole hours around them, raw samples the partial hours at the edges: a 30-day window reads
+    /// about 30 + 46 rows per statement plus two edge hours of samples, not 720 hourly rows.
     static func windowRows(from: Date, to: Date, rawRetainedSince: Date) -> (String, [any DatabaseValueConvertible]) {
         let start = from.timeIntervalSince1970
         let end = to.timeIntervalSince1970
-        if from < rawRetainedSince {
-            return ("SELECT \(columns) FROM statement_hours WHERE ts >= ? AND ts < ?", [(start / 3600).rounded(.down) * 3600, end])
+        let rawAtStart = from >= rawRetainedSince
+        // [h0, h1): the part read from rollups. Without raw samples at the start, the hour
+        // overlapping it counts whole, and so does the one overlapping the end.
+        let h0 = rawAtStart ? (start / 3600).rounded(.up) * 3600 : (start / 3600).rounded(.down) * 3600
+        let h1 = rawAtStart ? max(h0, (end / 3600).rounded(.down) * 3600) : end
+        let d0 = (h0 / 86_400).rounded(.up) * 86_400
+        let d1 = (h1 / 86_400).rounded(.down) * 86_400
+        var parts: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if d1 > d0 {
+            parts.append("SELECT \(columns) FROM statement_days WHERE ts >= ? AND ts < ?")
+            parts.append("SELECT \(columns) FROM statement_hours WHERE (ts >= ? AND ts < ?) OR (ts >= ? AND ts < ?)")
+            arguments += [d0, d1, h0, d0, d1, h1]
+        } else {
+            parts.append("SELECT \(columns) FROM statement_hours WHERE ts >= ? AND ts < ?")
+            arguments += [h0, h1]
         }
-        let h0 = (start / 3600).rounded(.up) * 3600
-        let h1 = max(h0, (end / 3600).rounded(.down) * 3600)
-        // Hourly rows carry their hour's start as ts: "last executed" is exact only from raw samples,
-        // which cover the window's recent edge whenever the window ends inside an hour.
-        return ("""
-            SELECT \(columns) FROM statement_hours WHERE ts >= ? AND ts < ?
-            UNION ALL
-            SELECT \(columns) FROM statement_points WHERE ts >= ? AND ts <= ? AND NOT (ts >= ? AND ts < ?)
-            """, [h0, h1, start, end, h0, h1])
+        if rawAtStart {
+            // Hourly and daily rows carry their period's start as ts: "last executed" is exact only
+            // from raw samples, which cover the window's recent edge whenever it ends inside an hour.
+            parts.append("SELECT \(columns) FROM statement_points WHERE ts >= ? AND ts <= ? AND NOT (ts >= ? AND ts < ?)")
+            arguments += [start, end, h0, h1]
+        }
+        return (parts.joined(separator: "\nUNION ALL\n"), arguments)
     }
 
     public func list(

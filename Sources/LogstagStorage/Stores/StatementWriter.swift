@@ -8,7 +8,8 @@ import LogstagCore
 ///
 /// Contract: the first sample of a statement only sets its base, unless the agent flagged the
 /// row `new_entry` (it appeared since the agent's previous collection: its base is zero at that
-/// collection). When `calls` went backwards the entry was reset (`pg_stat_statements_reset()`,
+/// collection). Each stored increase is also added to its hour's and its (UTC) day's sums.
+/// When `calls` went backwards the entry was reset (`pg_stat_statements_reset()`,
 /// restart, eviction): every counter restarted at zero, so the increases are the new values.
 /// Intervals without a call are not stored. The agent sends a text once per query id; the first
 /// non-empty text is kept.
@@ -25,6 +26,7 @@ struct StatementWriter {
     private let updateBase: Statement
     private let insertPoint: Statement
     private let upsertHour: Statement
+    private let upsertDay: Statement
     private let db: Database
 
     init(_ db: Database) throws {
@@ -43,15 +45,8 @@ struct StatementWriter {
             INSERT OR IGNORE INTO statement_points (statement_id, ts, seconds, \(Self.pointColumns), min_time, max_time)
             VALUES (?, ?, ?, \(placeholders), ?, ?)
             """)
-        let sums = Self.pointColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
-        upsertHour = try db.makeStatement(sql: """
-            INSERT INTO statement_hours (statement_id, ts, seconds, \(Self.pointColumns), min_time, max_time)
-            VALUES (?, ?, ?, \(placeholders), ?, ?)
-            ON CONFLICT (statement_id, ts) DO UPDATE SET seconds = seconds + excluded.seconds, \(sums),
-                min_time = MIN(COALESCE(min_time, excluded.min_time), COALESCE(excluded.min_time, min_time)),
-                max_time = MAX(COALESCE(max_time, excluded.max_time), COALESCE(excluded.max_time, max_time))
-            """)
+        upsertHour = try Self.makeRollupUpsert(db, table: "statement_hours")
+        upsertDay = try Self.makeRollupUpsert(db, table: "statement_days")
     }
 
     /// Returns the number of statement samples stored.
@@ -87,12 +82,27 @@ struct StatementWriter {
                 + [row["min_exec_time"]?.doubleValue, row["max_exec_time"]?.doubleValue]
             try insertPoint.execute(arguments: StatementArguments(arguments))
             guard db.changesCount > 0 else { continue }
-            var hour = arguments
-            hour[1] = (ts / 3600).rounded(.down) * 3600
-            try upsertHour.execute(arguments: StatementArguments(hour))
+            var rollup = arguments
+            rollup[1] = (ts / 3600).rounded(.down) * 3600
+            try upsertHour.execute(arguments: StatementArguments(rollup))
+            rollup[1] = (ts / 86_400).rounded(.down) * 86_400
+            try upsertDay.execute(arguments: StatementArguments(rollup))
             stored += 1
         }
         return stored
+    }
+
+    /// Adds a sample to the row of its period: sums, and the extremes of min/max_time.
+    static func makeRollupUpsert(_ db: Database, table: String) throws -> Statement {
+        let sums = pointColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        return try db.makeStatement(sql: """
+            INSERT INTO \(table) (statement_id, ts, seconds, \(pointColumns), min_time, max_time)
+            VALUES (?, ?, ?, \(SQLText.placeholders(counters.count)), ?, ?)
+            ON CONFLICT (statement_id, ts) DO UPDATE SET seconds = seconds + excluded.seconds, \(sums),
+                min_time = MIN(COALESCE(min_time, excluded.min_time), COALESCE(excluded.min_time, min_time)),
+                max_time = MAX(COALESCE(max_time, excluded.max_time), COALESCE(excluded.max_time, max_time))
+            """)
     }
 
     static func encode(_ counters: [Double]) -> String {
