@@ -99,8 +99,12 @@ public struct StatementStore: Sendable {
         if rawAtStart {
             // Hourly and daily rows carry their period's start as ts: "last executed" is exact only
             // from raw samples, which cover the window's recent edge whenever it ends inside an hour.
-            parts.append("SELECT \(columns) FROM statement_points WHERE ts >= ? AND ts <= ? AND NOT (ts >= ? AND ts < ?)")
-            arguments += [start, end, h0, h1]
+            // Two plain ranges, so the ts index reads only the edges (a NOT over one range read
+            // every raw sample of the window).
+            // A window inside one hour has h0 past its end: both ranges stop at the end.
+            parts.append("SELECT \(columns) FROM statement_points WHERE ts >= ? AND ts < ? AND ts <= ?")
+            parts.append("SELECT \(columns) FROM statement_points WHERE ts >= ? AND ts <= ?")
+            arguments += [start, h0, end, h1, end]
         }
         return (parts.joined(separator: "\nUNION ALL\n"), arguments)
     }
