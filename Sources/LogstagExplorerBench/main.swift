@@ -210,3 +210,41 @@ print(String(format: "generated %d payloads for %d instances over %.1f days in %
              payloads, options.instances, options.days, "\(elapsed)", Double(payloads) / max(0.001, Double(elapsed.components.seconds))))
 print(String(format: "database %@ = %@ per instance-day%@", megabytes(size), megabytes(Int(Double(size) / max(1, instanceDays))),
              options.calibrate ? " (production cadence)" : " (bench cadence, see --calibrate)"))
+
+// Calibration only: what one instance costs once its data reached steady state, from the bytes
+// per instance-hour each table group grows by at production cadence (dbstat), times how long the
+// default retention keeps it. Snapshots are measured twice: as written (the dense last 25 hours)
+// and after the purge thinned them to one an hour (what the rest of the raw period keeps).
+if options.calibrate {
+    let hours = options.days * 24 * Double(options.instances)
+    func tableBytes() throws -> [String: Double] {
+        try database.writer.read { db in
+            var sizes: [String: Double] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT COALESCE(tbl_name, d.name) AS t, SUM(pgsize) AS bytes FROM dbstat d LEFT JOIN sqlite_schema s ON s.name = d.name GROUP BY t") {
+                sizes[row["t"]] = row["bytes"]
+            }
+            return sizes
+        }
+    }
+    let dense = try tableBytes()
+    _ = try retention.purge(now: end.addingTimeInterval(RetentionStore.denseSnapshotPeriod + 60), retention: .defaults)
+    try database.writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
+    let thinned = try tableBytes()
+    let groups: [(name: String, tables: [String], keptHours: Double, measured: [String: Double])] = [
+        ("raw points and statement samples (7 d)", ["points_raw", "statement_points"], 7 * 24, dense),
+        ("ingest keys (8 d)", ["ingest_keys"], 8 * 24, dense),
+        ("1-minute rollups (30 d)", ["points_minute"], 30 * 24, dense),
+        ("hourly and daily rollups (30 d of the 400 kept)", ["points_hour", "statement_hours", "statement_days"], 30 * 24, dense),
+        ("snapshots, every one (last 25 h)", ["snapshots"], RetentionStore.denseSnapshotPeriod / 3600, dense),
+        ("snapshots, one an hour (rest of 7 d)", ["snapshots"], 7 * 24 - RetentionStore.denseSnapshotPeriod / 3600, thinned),
+    ]
+    var total = 0.0
+    print("steady state of one instance after 30 days at default tiers and retention:")
+    for group in groups {
+        let perHour = group.tables.reduce(0) { $0 + (group.measured[$1] ?? 0) } / max(1, hours)
+        total += perHour * group.keptHours
+        let name = group.name.padding(toLength: 50, withPad: " ", startingAt: 0)
+        print(name + String(format: " %8.1f KB per hour x %5.0f h = ", perHour / 1024, group.keptHours) + megabytes(Int(perHour * group.keptHours)))
+    }
+    print("  = \(megabytes(Int(total))) per instance (\(megabytes(Int(total / 30))) per instance-day); 200 instances: \(megabytes(Int(total * 200)))")
+}

@@ -79,4 +79,57 @@ struct RetentionStoreTests {
         let again = try RetentionStore(database).purge(now: now, retention: Self.retention)
         #expect(again == RetentionStore.Outcome())
     }
+
+    @Test("Snapshots stay dense for a day (health baselines), then one an hour until the raw period ends")
+    func snapshotsThinToOneAnHour() throws {
+        // Every 10 minutes for 3 days; raw retention 7 days, so only thinning deletes.
+        let database = try filled(days: 3, step: 600)
+        let now = Self.start + 3 * Self.day
+        let retention = SeriesRetention(raw: 7 * Self.day, minute: 8 * Self.day, hour: 9 * Self.day)
+        let outcome = try RetentionStore(database).purge(now: now, retention: retention)
+        let thinBefore = now.timeIntervalSince1970 - RetentionStore.denseSnapshotPeriod
+        let times = try database.writer.read { db in
+            try Double.fetchAll(db, sql: "SELECT collected_at FROM snapshots WHERE asset_id = 'a1' AND signal = 'sessions' ORDER BY collected_at")
+        }
+        let old = times.filter { $0 < thinBefore }, recent = times.filter { $0 >= thinBefore }
+        // Older than 25 hours: exactly the first sample of each hour (the hours start on the hour here).
+        #expect(old == stride(from: Self.start.timeIntervalSince1970, to: thinBefore, by: 3600).map { $0 })
+        // The last 25 hours: every sample.
+        #expect(recent.count == Int((now.timeIntervalSince1970 - 600 - thinBefore) / 600) + 1)
+        // Thinned: a1's 282 samples per signal of its first 47 hours keep 47; a2 (first day only)
+        // keeps 24 of 144 plus its latest. Two signals each.
+        #expect(outcome.snapshots == 2 * (282 - 47) + 2 * (144 - 25))
+        // A second purge finds nothing more to thin.
+        #expect(try RetentionStore(database).purge(now: now, retention: retention).snapshots == 0)
+    }
+
+    @Test("Thinning keeps the first snapshot per hour and status, the latest and the latest ok one")
+    func thinningKeepsLatestAndLatestOK() throws {
+        let database = try filled(days: 0)
+        let hour = 3600.0, base = Self.start.timeIntervalSince1970
+        // Three hours of one signal, every 10 minutes: ok, except unavailable ones in the second
+        // hour and from 2:30 on, so the latest ok one (2:20) is neither first of its hour nor latest.
+        let rows: [(Double, String)] = (0..<18).map { (step: Int) -> (Double, String) in
+            let offset = Double(step) * 600
+            let inSecondHourStart = offset >= hour && offset < hour + 1800
+            let failed = inSecondHourStart || offset >= 2 * hour + 1800
+            return (base + offset, failed ? "unavailable" : "ok")
+        }
+        try database.writer.write { db in
+            for (at, status) in rows {
+                try db.execute(sql: """
+                    INSERT INTO snapshots (org_id, asset_id, signal, tier, collected_at, status, duration_ms, row_count, rows_json)
+                    VALUES ('org', 'a1', 'pg_settings', 'low', ?, ?, 1, 0, '[]')
+                    """, arguments: [at, status])
+            }
+        }
+        let now = Date(timeIntervalSince1970: base + 3 * hour + RetentionStore.denseSnapshotPeriod)
+        _ = try RetentionStore(database).purge(now: now, retention: SeriesRetention(raw: 7 * Self.day, minute: 8 * Self.day, hour: 9 * Self.day))
+        let kept = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT collected_at, status FROM snapshots WHERE signal = 'pg_settings' ORDER BY collected_at")
+                .map { (($0["collected_at"] as Double) - base, $0["status"] as String) }
+        }
+        #expect(kept.map(\.0) == [0, hour, hour + 1800, 2 * hour, 2 * hour + 1200, 2 * hour + 1800, 2 * hour + 3000])
+        #expect(kept.map(\.1) == ["ok", "unavailable", "ok", "ok", "ok", "unavailable", "unavailable"])
+    }
 }

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import LogstagCore
 
-/// Stores agent batches: snapshots per asset and signal, numeric series, asset facts, and the
-/// batch's idempotency key, all in the transaction that makes the batch durable.
+/// Stores agent batches: snapshots per asset and signal, numeric series, statements, asset
+/// facts, and the batch's idempotency key, all in the transaction that makes the batch durable.
 public struct IngestStore: Sendable {
     let db: AppDatabase
 
@@ -93,12 +93,12 @@ public struct IngestStore: Sendable {
     }
 
     static func storeSignals(_ payload: TargetPayload, orgID: String, _ db: Database) throws -> Int {
-        let snapshot = try db.makeStatement(
+        let snapshot = try db.cachedStatement(
             sql: """
                 INSERT INTO snapshots (org_id, asset_id, signal, tier, collected_at, status, reason, message, duration_ms, row_count, rows_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let previousCollection = try db.makeStatement(
+        let previousCollection = try db.cachedStatement(
             sql: "SELECT MAX(collected_at) FROM snapshots WHERE asset_id = ? AND signal = ? AND collected_at < ? AND status = 'ok'")
         let series = try SeriesWriter(kinds: .bundled, db)
         let statements = try StatementWriter(db)

@@ -3,7 +3,7 @@ import GRDB
 import LogstagCore
 
 /// Deletes collected data past its retention: raw points, statement samples and snapshots after
-/// the raw period, 1-minute rollups after theirs, hourly rollups, statement days and schema
+/// the raw period (snapshots thinned to one an hour after a day, see `denseSnapshotPeriod`), 1-minute rollups after theirs, hourly rollups, statement days and schema
 /// changes after the hourly period; then series and statements that have no data left.
 ///
 /// Contract: the latest snapshot of every signal of every asset is always kept (pages and health
@@ -61,14 +61,23 @@ public struct RetentionStore: Sendable {
             try db.execute(sql: "DELETE FROM schema_changes WHERE detected_at < ?", arguments: [hourCutoff])
             outcome.schemaChanges = db.changesCount
         }
-        outcome.snapshots = try purgeSnapshots(before: rawCutoff)
+        outcome.snapshots = try purgeSnapshots(before: rawCutoff, thinBefore: now.timeIntervalSince1970 - Self.denseSnapshotPeriod)
         return outcome
     }
 
+    /// Snapshots younger than this are all kept: a health check compares the latest snapshot with
+    /// the oldest one inside its window (24 hours at most), so that baseline stays exact. Older
+    /// ones are thinned to the first of each hour (per tier and status): numbers live on in the
+    /// series and statement tables at full resolution, and a 10-second signal stores 24 rows a day
+    /// instead of 8,640 for the rest of the raw period.
+    public static let denseSnapshotPeriod: TimeInterval = 25 * 3600
+
     /// Snapshots older than `cutoff`, except the latest of each asset and signal (the explorers'
-    /// "current" state and the base of the next schema diff). Works per asset and signal through
-    /// the (asset_id, signal, collected_at) index, so an hourly purge never scans the whole table.
-    func purgeSnapshots(before cutoff: Double) throws -> Int {
+    /// "current" state and the base of the next schema diff); between `cutoff` and `thinBefore`
+    /// every snapshot but the first of its hour (per tier and status), the latest and the latest
+    /// ok one. Works per asset and signal through the (asset_id, signal, collected_at) index, so an
+    /// hourly purge never scans the whole table.
+    func purgeSnapshots(before cutoff: Double, thinBefore: Double) throws -> Int {
         let assetIDs = try db.writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM assets") }
         var deleted = 0
         for assetID in assetIDs {
@@ -86,10 +95,25 @@ public struct RetentionStore: Sendable {
             deleted += try db.writer.write { db in
                 var count = 0
                 for signal in signals {
+                    let latest = try Int64.fetchOne(db, sql: """
+                        SELECT id FROM snapshots WHERE asset_id = ? AND signal = ? ORDER BY collected_at DESC, id DESC LIMIT 1
+                        """, arguments: [assetID, signal]) ?? 0
+                    let latestOK = try Int64.fetchOne(db, sql: """
+                        SELECT id FROM snapshots WHERE asset_id = ? AND signal = ? AND status = 'ok' ORDER BY collected_at DESC, id DESC LIMIT 1
+                        """, arguments: [assetID, signal]) ?? 0
                     try db.execute(sql: """
-                        DELETE FROM snapshots WHERE asset_id = ? AND signal = ? AND collected_at < ?
-                          AND id <> (SELECT id FROM snapshots WHERE asset_id = ? AND signal = ? ORDER BY collected_at DESC, id DESC LIMIT 1)
-                        """, arguments: [assetID, signal, cutoff, assetID, signal])
+                        DELETE FROM snapshots WHERE asset_id = ? AND signal = ? AND collected_at < ? AND id <> ?
+                        """, arguments: [assetID, signal, cutoff, latest])
+                    count += db.changesCount
+                    try db.execute(sql: """
+                        DELETE FROM snapshots WHERE id IN (
+                            SELECT id FROM (
+                                SELECT id, ROW_NUMBER() OVER (
+                                    PARTITION BY CAST(collected_at / 3600 AS INTEGER), tier, status ORDER BY collected_at, id) AS n
+                                FROM snapshots WHERE asset_id = ? AND signal = ? AND collected_at >= ? AND collected_at < ?)
+                            WHERE n > 1)
+                          AND id NOT IN (?, ?)
+                        """, arguments: [assetID, signal, cutoff, thinBefore, latest, latestOK])
                     count += db.changesCount
                 }
                 return count

@@ -24,15 +24,15 @@ struct SeriesWriter {
         self.kinds = kinds
         self.db = db
         // The no-op DO UPDATE makes RETURNING answer for existing rows too.
-        upsertSeries = try db.makeStatement(sql: """
+        upsertSeries = try db.cachedStatement(sql: """
             INSERT INTO series (asset_id, metric, kind) VALUES (?, ?, ?)
             ON CONFLICT (asset_id, metric) DO UPDATE SET kind = kind
             RETURNING id, last_ts, last_raw
             """)
-        updateBase = try db.makeStatement(sql: "UPDATE series SET last_ts = ?, last_raw = ? WHERE id = ?")
-        insertRaw = try db.makeStatement(sql: "INSERT OR IGNORE INTO points_raw (series_id, ts, value, increase) VALUES (?, ?, ?, ?)")
-        upsertMinute = try db.makeStatement(sql: Self.rollupSQL("points_minute"))
-        upsertHour = try db.makeStatement(sql: Self.rollupSQL("points_hour"))
+        updateBase = try db.cachedStatement(sql: "UPDATE series SET last_ts = ?, last_raw = ? WHERE id = ?")
+        insertRaw = try db.cachedStatement(sql: "INSERT OR IGNORE INTO points_raw (series_id, ts, value, increase) VALUES (?, ?, ?, ?)")
+        upsertMinute = try db.cachedStatement(sql: Self.rollupSQL("points_minute"))
+        upsertHour = try db.cachedStatement(sql: Self.rollupSQL("points_hour"))
     }
 
     static func rollupSQL(_ table: String) -> String {

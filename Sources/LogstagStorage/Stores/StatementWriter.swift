@@ -31,7 +31,7 @@ struct StatementWriter {
 
     init(_ db: Database) throws {
         self.db = db
-        upsertStatement = try db.makeStatement(sql: """
+        upsertStatement = try db.cachedStatement(sql: """
             INSERT INTO statements (asset_id, query_id, database_name, user_name, toplevel, query, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (asset_id, query_id, database_name, user_name, toplevel) DO UPDATE SET
@@ -39,9 +39,9 @@ struct StatementWriter {
                 query = CASE WHEN query = '' THEN excluded.query ELSE query END
             RETURNING id, last_ts, last_counters
             """)
-        updateBase = try db.makeStatement(sql: "UPDATE statements SET last_ts = ?, last_counters = ? WHERE id = ?")
+        updateBase = try db.cachedStatement(sql: "UPDATE statements SET last_ts = ?, last_counters = ? WHERE id = ?")
         let placeholders = SQLText.placeholders(Self.counters.count)
-        insertPoint = try db.makeStatement(sql: """
+        insertPoint = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO statement_points (statement_id, ts, seconds, \(Self.pointColumns), min_time, max_time)
             VALUES (?, ?, ?, \(placeholders), ?, ?)
             """)
@@ -96,7 +96,7 @@ struct StatementWriter {
     static func makeRollupUpsert(_ db: Database, table: String) throws -> Statement {
         let sums = pointColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
-        return try db.makeStatement(sql: """
+        return try db.cachedStatement(sql: """
             INSERT INTO \(table) (statement_id, ts, seconds, \(pointColumns), min_time, max_time)
             VALUES (?, ?, ?, \(SQLText.placeholders(counters.count)), ?, ?)
             ON CONFLICT (statement_id, ts) DO UPDATE SET seconds = seconds + excluded.seconds, \(sums),
