@@ -61,8 +61,7 @@ struct APIController {
 
     /// People-facing routes refuse agent keys outright.
     func person(_ context: AppRequestContext, _ permission: Permission) throws -> Identity {
-        let identity = try context.requireIdentity()
-        guard identity.agent == nil else { throw AppError(.forbidden, "forbidden", "Agent keys can only use the agent API.") }
+        let identity = try context.requirePerson()
         try identity.require(permission)
         return identity
     }

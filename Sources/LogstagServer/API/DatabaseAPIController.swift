@@ -23,9 +23,7 @@ struct DatabaseAPIController {
     }
 
     func scope(_ request: Request, _ context: AppRequestContext) throws -> ExplorerScope {
-        let identity = try context.requireIdentity()
-        guard identity.agent == nil else { throw AppError(.forbidden, "forbidden", "Agent keys can only use the agent API.") }
-        return try ExplorerScope.parse(request, identity: identity, services: services)
+        try ExplorerScope.parse(request, identity: context.requirePerson(), services: services)
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {

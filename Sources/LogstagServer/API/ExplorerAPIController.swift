@@ -18,9 +18,7 @@ struct ExplorerAPIController {
     }
 
     func scope(_ request: Request, _ context: AppRequestContext, defaultPreset: TimeWindow.Preset = .hour) throws -> ExplorerScope {
-        let identity = try context.requireIdentity()
-        guard identity.agent == nil else { throw AppError(.forbidden, "forbidden", "Agent keys can only use the agent API.") }
-        return try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: defaultPreset)
+        try ExplorerScope.parse(request, identity: context.requirePerson(), services: services, defaultPreset: defaultPreset)
     }
 
     func queries(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -25,9 +25,7 @@ struct HealthAPIController {
 
     /// People and API keys only; the service checks the permission.
     func person(_ context: AppRequestContext) throws -> Identity {
-        let identity = try context.requireIdentity()
-        guard identity.agent == nil else { throw AppError(.forbidden, "forbidden", "Agent keys can only use the agent API.") }
-        return identity
+        try context.requirePerson()
     }
 
     func start(_ request: Request, context: AppRequestContext) async throws -> Response {

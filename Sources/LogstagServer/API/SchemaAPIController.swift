@@ -21,9 +21,7 @@ struct SchemaAPIController {
     }
 
     func scope(_ request: Request, _ context: AppRequestContext, defaultPreset: TimeWindow.Preset = .day) throws -> ExplorerScope {
-        let identity = try context.requireIdentity()
-        guard identity.agent == nil else { throw AppError(.forbidden, "forbidden", "Agent keys can only use the agent API.") }
-        return try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: defaultPreset)
+        try ExplorerScope.parse(request, identity: context.requirePerson(), services: services, defaultPreset: defaultPreset)
     }
 
     /// The schema a detail route names: its PostgreSQL asset (404 when not the organisation's,

@@ -44,4 +44,11 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         guard let identity else { throw AppError.unauthenticated }
         return identity
     }
+
+    /// A person or an API key, or 401; agent keys are 403 (they only speak the agent API).
+    public func requirePerson() throws -> Identity {
+        let identity = try requireIdentity()
+        guard identity.agent == nil else { throw AppError(.forbidden, "forbidden", "Agent keys can only use the agent API.") }
+        return identity
+    }
 }

@@ -18,11 +18,6 @@ struct DatabasePagesController {
         router.get("overview", use: overview)
     }
 
-    func page(_ context: AppRequestContext, title: String, active: String) throws -> (Identity, [String: Any])? {
-        guard let identity = context.identity, identity.user != nil else { return nil }
-        return (identity, try PageContext(services: services, identity: identity).base(title: title, active: active))
-    }
-
     static func text(_ value: Any?, unit: String) -> String {
         guard let number = value as? Double ?? (value as? Int).map(Double.init) else { return "—" }
         return UnitFormat.format(number, unit: unit)
@@ -35,7 +30,7 @@ struct DatabasePagesController {
     // MARK: - List
 
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Databases", active: "databases") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Databases", active: "databases") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services)
         let options = try DatabaseExplorer.options(ExplorerAPIController.parameters(request))
         var list = try DatabaseExplorer(services: services, scope: scope).list(options)
@@ -76,7 +71,7 @@ struct DatabasePagesController {
     // MARK: - Detail
 
     func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Database", active: "databases") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Database", active: "databases") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services)
         let id = try context.parameters.require("assetId")
         let database = try context.parameters.require("database")
@@ -128,10 +123,7 @@ struct DatabasePagesController {
     /// A chart of the explorer JSON (`{id, title, unit, kind, series [{name, points [{time, value}]}]}`) as SVG.
     static func chartSVG(_ chart: [String: Any], scope: ExplorerScope, bucket: Double) -> String {
         let series = (chart["series"] as? [[String: Any]] ?? []).map { line in
-            ChartSeries(name: line["name"] as? String ?? "", points: (line["points"] as? [[String: Any]] ?? []).compactMap { point -> ChartSample? in
-                guard let time = (point["time"] as? String).flatMap(WireDate.parse) else { return nil }
-                return ChartSample(time: time, value: point["value"] as? Double)
-            })
+            ChartSeries(name: line["name"] as? String ?? "", points: ChartSample.column(line["points"] as? [[String: Any]] ?? [], key: "value"))
         }
         let model = TimeSeriesChart(
             id: chart["id"] as? String ?? "chart", title: chart["title"] as? String ?? "", unit: chart["unit"] as? String ?? "",
@@ -142,7 +134,7 @@ struct DatabasePagesController {
     // MARK: - Overview
 
     func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Overview", active: "overview") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Overview", active: "overview") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services)
         let overview = try OverviewDashboard(services: services, scope: scope).cached()
         fields["o"] = overview

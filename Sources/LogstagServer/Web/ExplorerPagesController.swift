@@ -15,13 +15,8 @@ struct ExplorerPagesController {
         router.get("activity/{assetId}", use: activity)
     }
 
-    func page(_ context: AppRequestContext, title: String, active: String) throws -> (Identity, [String: Any])? {
-        guard let identity = context.identity, identity.user != nil else { return nil }
-        return (identity, try PageContext(services: services, identity: identity).base(title: title, active: active))
-    }
-
     func queries(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Queries", active: "queries") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Queries", active: "queries") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: .day)
         let options = try QueryExplorer.options(ExplorerAPIController.parameters(request))
         var list = try QueryExplorer(services: services, scope: scope).list(options)
@@ -79,7 +74,7 @@ struct ExplorerPagesController {
     }
 
     func query(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Query", active: "queries") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Query", active: "queries") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: .day)
         guard let id = Int64(try context.parameters.require("id")),
               let detail = try QueryExplorer(services: services, scope: scope).detail(id: id)
@@ -89,10 +84,7 @@ struct ExplorerPagesController {
         let buckets = detail["buckets"] as? [[String: Any]] ?? []
         let bucket = detail["bucket_seconds"] as? Double ?? 60
         func chart(_ id: String, _ title: String, _ unit: String, _ key: String, scale: Double = 1) -> String {
-            let samples = buckets.compactMap { entry -> ChartSample? in
-                guard let time = (entry["time"] as? String).flatMap(WireDate.parse) else { return nil }
-                return ChartSample(time: time, value: (entry[key] as? Double).map { $0 * scale })
-            }
+            let samples = ChartSample.column(buckets, key: key, scale: scale)
             return TimeSeriesChartSVG.render(TimeSeriesChart(
                 id: id, title: title, unit: unit, series: [ChartSeries(name: title, points: samples)],
                 windowStart: scope.window.start, windowEnd: scope.window.end, bucket: bucket))
@@ -124,7 +116,7 @@ struct ExplorerPagesController {
     }
 
     func activityList(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Activity", active: "activity") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Activity", active: "activity") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services)
         let list = try ActivityExplorer(services: services, scope: scope).list()
         fields["items"] = (list["items"] as? [[String: Any]] ?? []).map { item -> [String: Any] in
@@ -139,7 +131,7 @@ struct ExplorerPagesController {
     }
 
     func activity(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Activity", active: "activity") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Activity", active: "activity") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services)
         let id = try context.parameters.require("assetId")
         guard let asset = scope.assets.first(where: { $0.id == id }), asset.engine == .postgresql else { throw AppError.notFound("PostgreSQL instance") }
@@ -151,10 +143,7 @@ struct ExplorerPagesController {
         func stacked(_ key: String, _ names: [String], id: String, title: String) -> String {
             let buckets = detail[key] as? [[String: Any]] ?? []
             let series = names.map { name in
-                ChartSeries(name: name, points: buckets.compactMap { entry -> ChartSample? in
-                    guard let time = (entry["time"] as? String).flatMap(WireDate.parse) else { return nil }
-                    return ChartSample(time: time, value: entry[name] as? Double)
-                })
+                ChartSeries(name: name, points: ChartSample.column(buckets, key: name))
             }
             return StackedAreaChartSVG.render(TimeSeriesChart(
                 id: id, title: title, unit: "count", series: series, windowStart: scope.window.start, windowEnd: scope.window.end, bucket: bucket))

@@ -7,6 +7,13 @@ struct PageContext {
     let services: AppServices
     let identity: Identity
 
+    /// The signed-in person and the layout fields of a page; nil for anyone else (the caller
+    /// redirects to /login: pages are for people, API keys use the API).
+    static func signedIn(_ context: AppRequestContext, services: AppServices, title: String, active: String) throws -> (Identity, [String: Any])? {
+        guard let identity = context.identity, identity.user != nil else { return nil }
+        return (identity, try PageContext(services: services, identity: identity).base(title: title, active: active))
+    }
+
     func base(title: String, active: String, flash: String? = nil) throws -> [String: Any] {
         var page: [String: Any] = ["title": title]
         guard let user = identity.user, let session = identity.session else { return page }

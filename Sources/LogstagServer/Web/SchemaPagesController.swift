@@ -23,13 +23,8 @@ struct SchemaPagesController {
         router.get("schemas/{assetId}/{database}/{schema}", use: detail)
     }
 
-    func page(_ context: AppRequestContext, title: String, active: String) throws -> (Identity, [String: Any])? {
-        guard let identity = context.identity, identity.user != nil else { return nil }
-        return (identity, try PageContext(services: services, identity: identity).base(title: title, active: active))
-    }
-
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Schemas", active: "schemas") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Schemas", active: "schemas") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: .day)
         let options = try SchemaExplorer.options(ExplorerAPIController.parameters(request))
         let explorer = SchemaExplorer(services: services, scope: scope)
@@ -65,7 +60,7 @@ struct SchemaPagesController {
     }
 
     func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard var (identity, fields) = try page(context, title: "Schema", active: "schemas") else { return .redirect("/login") }
+        guard case (let identity, var fields)? = try PageContext.signedIn(context, services: services, title: "Schema", active: "schemas") else { return .redirect("/login") }
         let scope = try ExplorerScope.parse(request, identity: identity, services: services, defaultPreset: .day)
         let query = ExplorerAPIController.parameters(request)
         let tab: Tab

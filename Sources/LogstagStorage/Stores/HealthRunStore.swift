@@ -240,10 +240,9 @@ public struct HealthRunStore: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM snapshots WHERE id IN
-                    (SELECT MAX(id) FROM snapshots WHERE org_id = ? AND asset_id = ? GROUP BY signal) ORDER BY signal
+                    SELECT * FROM snapshots WHERE org_id = ? AND id IN (\(SnapshotSQL.latestIDPerSignal)) ORDER BY signal
                     """,
-                arguments: [orgID, assetID]
+                arguments: [orgID, assetID, assetID, assetID]
             ).map(StoredSnapshot.init)
         }
     }
@@ -257,7 +256,7 @@ public struct HealthRunStore: Sendable {
         let only = signals.map { " AND signal IN (" + SQLText.placeholders($0.count) + ")" } ?? ""
         var arguments: [(any DatabaseValueConvertible)?] = [orgID, assetID, since.unixTime]
         arguments += (signals?.sorted() ?? []).map { $0 }
-        arguments += [orgID, assetID]
+        arguments += [assetID, assetID, assetID]
         return try db.writer.read { db in
             // SQLite returns the row holding MIN() for the bare column `id`.
             try Row.fetchAll(
@@ -266,7 +265,7 @@ public struct HealthRunStore: Sendable {
                     SELECT * FROM snapshots WHERE id IN
                     (SELECT id FROM (SELECT id, MIN(collected_at) FROM snapshots
                      WHERE org_id = ? AND asset_id = ? AND collected_at >= ? AND status = 'ok'\(only) GROUP BY signal))
-                    AND id NOT IN (SELECT MAX(id) FROM snapshots WHERE org_id = ? AND asset_id = ? GROUP BY signal)
+                    AND id NOT IN (\(SnapshotSQL.latestIDPerSignal))
                     """,
                 arguments: StatementArguments(arguments)
             ).map(StoredSnapshot.init)

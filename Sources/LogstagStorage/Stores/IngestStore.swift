@@ -136,10 +136,10 @@ public struct IngestStore: Sendable {
                     SELECT s.signal, s.tier, s.collected_at, s.status, s.reason, s.message, s.duration_ms, s.row_count
                     FROM snapshots s JOIN assets a ON a.id = s.asset_id
                     WHERE a.org_id = ? AND s.asset_id = ?
-                      AND s.id IN (SELECT MAX(id) FROM snapshots WHERE asset_id = ? GROUP BY signal)
+                      AND s.id IN (\(SnapshotSQL.latestIDPerSignal))
                     ORDER BY CASE s.tier WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, s.signal
                     """,
-                arguments: [orgID, assetID, assetID]
+                arguments: [orgID, assetID, assetID, assetID, assetID]
             ).map { row in
                 SignalHealth(
                     signal: row["signal"], tier: row["tier"], collectedAt: Date(timeIntervalSince1970: row["collected_at"]),

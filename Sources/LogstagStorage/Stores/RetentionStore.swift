@@ -83,13 +83,7 @@ public struct RetentionStore: Sendable {
         for assetID in assetIDs {
             // A skip scan of the index: one seek per signal instead of reading every entry.
             let signals = try db.writer.read { db in
-                try String.fetchAll(db, sql: """
-                    WITH RECURSIVE s(signal) AS (
-                        SELECT MIN(signal) FROM snapshots WHERE asset_id = ?
-                        UNION ALL
-                        SELECT (SELECT MIN(signal) FROM snapshots WHERE asset_id = ? AND signal > s.signal) FROM s WHERE s.signal IS NOT NULL)
-                    SELECT signal FROM s WHERE signal IS NOT NULL
-                    """, arguments: [assetID, assetID])
+                try String.fetchAll(db, sql: SnapshotSQL.signals, arguments: [assetID, assetID])
             }
             guard !signals.isEmpty else { continue }
             deleted += try db.writer.write { db in

@@ -1,4 +1,5 @@
 import Foundation
+import LogstagCore
 
 // The explorers' chart model: plain values a page builds from LogstagCore results and hands to
 // one of the SVG renderers (TimeSeriesChartSVG, StackedAreaChartSVG, BarChartSVG, TreemapSVG).
@@ -19,6 +20,15 @@ struct ChartSample: Sendable, Equatable {
     var drawableValue: Double? {
         guard let value, value.isFinite else { return nil }
         return value
+    }
+
+    /// One column of the explorers' JSON buckets (`[{time: ISO 8601, <key>: number}]`) as samples,
+    /// multiplied by `scale`; entries without a readable time are skipped, a missing value is a gap.
+    static func column(_ entries: [[String: Any]], key: String, scale: Double = 1) -> [ChartSample] {
+        entries.compactMap { entry in
+            guard let time = (entry["time"] as? String).flatMap(WireDate.parse) else { return nil }
+            return ChartSample(time: time, value: (entry[key] as? Double).map { $0 * scale })
+        }
     }
 }
 
