@@ -284,6 +284,8 @@ struct SchemaExplorerTests {
             let changes = try await client.execute(uri: "/schemas/\(id)/shop/public?tab=changes", method: .get, headers: headers).text
             #expect(changes.contains("public.orders_note_idx"))
             #expect(changes.contains("numeric"))
+            // Applying another window or instance stays on the tab.
+            #expect(changes.contains(#"<input type="hidden" name="tab" value="changes">"#))
             let permissions = try await client.execute(uri: "/schemas/\(id)/shop/public?tab=permissions&principal=app", method: .get, headers: headers).text
             #expect(permissions.contains("Permission history"))
             #expect(permissions.contains("Member of: reader"))

@@ -52,17 +52,25 @@ struct ExplorerScope {
         ["start": WireDate.format(window.start), "end": WireDate.format(window.end), "label": window.label, "preset": window.preset?.rawValue ?? NSNull()]
     }
 
-    /// The filter bar's fields for templates.
-    func filterContext(path: String) -> [String: Any] {
+    /// The filter bar's fields for templates. `keep`: the page's other choices (a tab, column
+    /// filters, sort) that applying another window or instance must not drop; empty values are left out.
+    func filterContext(path: String, keep: [String: String?] = [:]) -> [String: Any] {
+        let kept = keep.compactMap { name, value in value.flatMap { $0.isEmpty ? nil : (name, $0) } }.sorted { $0.0 < $1.0 }
+        let keptQuery = kept.map { "&\($0.0)=\(Self.queryEncode($0.1))" }.joined()
         let presets = TimeWindow.Preset.allCases.map { preset -> [String: Any] in
             ["value": preset.rawValue, "label": preset.label, "selected": window.preset == preset,
-             "href": path + "?" + (["window=\(preset.rawValue)"] + selectedIDs.map { "instance=\($0)" }).joined(separator: "&")]
+             "href": path + "?" + (["window=\(preset.rawValue)"] + selectedIDs.map { "instance=\($0)" }).joined(separator: "&") + keptQuery]
         }
         return [
+            "keep": kept.map { ["name": $0.0, "value": $0.1] },
             "path": path, "presets": presets, "windowLabel": window.label, "custom": window.preset == nil,
             "from": WireDate.format(window.start), "to": WireDate.format(window.end),
             "instances": assets.map { ["id": $0.id, "name": $0.name, "selected": selectedIDs.contains($0.id)] },
             "query": window.queryString + selectedIDs.map { "&instance=\($0)" }.joined(),
         ]
+    }
+
+    static func queryEncode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
     }
 }

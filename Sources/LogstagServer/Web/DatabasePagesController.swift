@@ -95,10 +95,10 @@ struct DatabasePagesController {
         }
         fields["d"] = d
         fields["title"] = "\(database) · \(asset.name)"
-        fields["filters"] = scope.filterContext(path: Self.detailPath(assetID: asset.id, database: database))
         fields["showSchemaTab"] = !DatabaseExplorer.isKeyValue(asset.engine)
         // The Schema tab (`?tab=schema`): the whole database's inventory, read only when shown.
         let detailPath = Self.detailPath(assetID: asset.id, database: database)
+        fields["filters"] = scope.filterContext(path: detailPath, keep: ["tab": request.uri.queryParameters.get("tab")])
         fields["overviewURL"] = detailPath + "?" + scope.window.queryString
         fields["schemaURL"] = detailPath + "?tab=schema&" + scope.window.queryString
         let schemaTab = request.uri.queryParameters.get("tab") == "schema" && !DatabaseExplorer.isKeyValue(asset.engine)

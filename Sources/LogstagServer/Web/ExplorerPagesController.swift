@@ -33,7 +33,9 @@ struct ExplorerPagesController {
         }
         list["items"] = items
         fields["list"] = list
-        fields["filters"] = scope.filterContext(path: "/queries")
+        fields["filters"] = scope.filterContext(path: "/queries", keep: [
+            "sort": options.sort.rawValue, "order": options.descending ? "desc" : "asc", "database": options.database, "user": options.user,
+        ])
         fields["search"] = options.search
         fields["isEmpty"] = items.isEmpty
         fields["sorts"] = StatementStore.Sort.allCases.map { ["value": $0.rawValue, "selected": $0 == options.sort] }
@@ -122,6 +124,7 @@ struct ExplorerPagesController {
         fields["items"] = (list["items"] as? [[String: Any]] ?? []).map { item -> [String: Any] in
             var row = item
             row["href"] = "/activity/\(item["asset_id"] as? String ?? "")?" + scope.window.queryString
+            row["collectedText"] = Display.wireTime(item["collected_at"]) ?? "—"
             return row
         }
         fields["isEmpty"] = (list["items"] as? [Any])?.isEmpty ?? true
@@ -137,6 +140,7 @@ struct ExplorerPagesController {
         guard let asset = scope.assets.first(where: { $0.id == id }), asset.engine == .postgresql else { throw AppError.notFound("PostgreSQL instance") }
         let detail = try ActivityExplorer(services: services, scope: scope).detail(asset: asset)
         fields["a"] = detail
+        fields["sampledText"] = Display.wireTime(detail["collected_at"]) ?? NSNull()
         fields["filters"] = scope.filterContext(path: "/activity/\(id)")
         fields["refreshSeconds"] = 30
         let bucket = detail["bucket_seconds"] as? Double ?? 10

@@ -97,7 +97,7 @@ struct SchemaPagesController {
         }
         fields["title"] = "\(schema) · \(database)"
         fields["s"] = detail
-        fields["filters"] = scope.filterContext(path: path)
+        fields["filters"] = scope.filterContext(path: path, keep: ["tab": tab.rawValue])
         fields["tabs"] = Tab.allCases.map { candidate -> [String: Any] in
             ["label": candidate.label, "href": path + "?tab=\(candidate.rawValue)&" + scope.window.queryString, "current": candidate == tab]
         }
