@@ -337,6 +337,14 @@ struct DatabaseExplorerTests {
             #expect(waits.last?["Client"] as? Double == 0, "idle sessions waiting for their client are not waits")
             #expect((json["unavailable"] as? [Any])?.isEmpty == true)
 
+            // Organisation-wide charts use coarser buckets than the explorers (OverviewDashboard.chartPoints):
+            // the week is drawn hourly from the hourly rollups.
+            for (window, bucket, resolution) in [("24h", 600.0, "minute"), ("7d", 3600, "hour"), ("30d", 21_600, "hour")] {
+                let answer = try await client.json(.get, "/api/v1/overview?window=\(window)", fixture.headers).json
+                #expect(answer["bucket_seconds"] as? Double == bucket, "\(window)")
+                #expect(answer["resolution"] as? String == resolution, "\(window)")
+            }
+
             // Only the selected instance counts.
             let scoped = try await client.json(.get, "/api/v1/overview?instance=\(fixture.redis.assetID)", fixture.headers)
             #expect((scoped.json["instances"] as? [String: Any])?["count"] as? Int == 1)

@@ -505,9 +505,10 @@ enum DatabaseMetrics {
 struct LatencyBuckets {
     let services: AppServices
     let scope: ExplorerScope
+    var maxPoints = 1000
 
     func read(assetIDs: [String], database: String?) throws -> [LatencyBucket] {
-        let plan = scope.plan(rawStep: 60)
+        let plan = scope.plan(rawStep: 60, maxPoints: maxPoints)
         return try services.statements.latencyBuckets(
             orgID: scope.orgID, assetIDs: assetIDs, database: database, from: scope.window.start, to: scope.window.end,
             bucket: plan.bucket, rawRetainedSince: scope.rawRetainedSince)

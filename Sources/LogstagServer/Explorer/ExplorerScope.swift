@@ -23,8 +23,8 @@ struct ExplorerScope {
     /// Raw samples older than this are deleted.
     var rawRetainedSince: Date { now.addingTimeInterval(-retention.raw) }
 
-    func plan(rawStep: TimeInterval = 10) -> SeriesReadPlan {
-        SeriesReadPlan.plan(windowStart: window.start, windowEnd: window.end, now: now, retention: retention, rawStep: rawStep)
+    func plan(rawStep: TimeInterval = 10, maxPoints: Int = 1000) -> SeriesReadPlan {
+        SeriesReadPlan.plan(windowStart: window.start, windowEnd: window.end, now: now, retention: retention, maxPoints: maxPoints, rawStep: rawStep)
     }
 
     static func parse(_ request: Request, identity: Identity, services: AppServices, defaultPreset: TimeWindow.Preset = .hour) throws -> ExplorerScope {

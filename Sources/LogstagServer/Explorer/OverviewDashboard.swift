@@ -17,6 +17,11 @@ struct OverviewDashboard {
     let scope: ExplorerScope
 
     static let week: TimeInterval = 7 * 86_400
+    /// At most this many buckets per chart. The dashboard sums every instance's series, so its cost
+    /// grows with the organisation; like the reference's dashboard (coarser buckets than the
+    /// explorers) it draws 24 h in 10-minute, 7 d in 1-hour and 30 d in 6-hour buckets, which the
+    /// 7- and 30-day windows read from hourly rollups instead of 10,080 1-minute rows per series.
+    static let chartPoints = 200
 
     var postgres: [Asset] { scope.scoped.filter { $0.engine == .postgresql } }
     var keyValue: [Asset] { scope.scoped.filter { DatabaseExplorer.isKeyValue($0.engine) } }
@@ -47,7 +52,7 @@ struct OverviewDashboard {
             try problems()
         }
 
-        let plan = scope.plan()
+        let plan = scope.plan(maxPoints: Self.chartPoints)
         json["bucket_seconds"] = plan.bucket
         json["resolution"] = plan.resolution.rawValue
         let pgSessions = guarded("PostgreSQL", [:]) { try sessionSums(plan) }
@@ -58,7 +63,7 @@ struct OverviewDashboard {
         ]
         json["waits_over_time"] = ActivityExplorer.stacked(pgSessions.mapValues(\.waits), names: WaitCategory.allCases.map(\.rawValue))
         let latency = guarded("PostgreSQL", [LatencyBucket]()) {
-            try LatencyBuckets(services: services, scope: scope).read(assetIDs: postgres.map(\.id), database: nil)
+            try LatencyBuckets(services: services, scope: scope, maxPoints: Self.chartPoints).read(assetIDs: postgres.map(\.id), database: nil)
         }
         json["latency_over_time"] = latency.map { ["time": WireDate.format($0.time), "average_ms": $0.average, "max_ms": $0.maximum] as [String: Any] }
         json["unavailable"] = unavailable
