@@ -4,11 +4,12 @@
 # Usage: bench/explorers.sh [--instances N] [--days D] [--recent-hours H] [--week-step S] [--old-step S] [--runs R]
 #
 # 1. Calibration: 4 instances (3 PostgreSQL, 1 Redis) for 6 hours at production cadence, to print
-#    the database size per instance per day as production would grow it.
+#    the database size per instance per day as production would grow it, and one instance's
+#    steady-state size after 30 days at default retention (per table group).
 # 2. Generation: N instances (default 200; three PostgreSQL for one Redis/Valkey) with D days
 #    (default 30) of collected data, through the ingest code path, timestamps spread over the
 #    period, hourly retention purges as simulated time passes (LogstagExplorerBench explains
-#    the cadence). Prints the time taken and the database size.
+#    the cadence; about an hour for 200 x 30 days on 2 cores). Prints the time and database size.
 # 3. Latency: starts the release server on that database and times every explorer page and its
 #    API for the 1 h, 24 h, 7 d and 30 d windows (bench/explorer_latency.py), R runs each
 #    (default 20). Target: p95 < 200 ms. Exit status 0 when met, 2 when not, 1 on error.

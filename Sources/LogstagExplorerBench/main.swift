@@ -10,16 +10,18 @@
 // evolved over time: counters grow (with a stats reset in the middle of the period), gauges
 // wander. Cadence per tier (production: high 10 s, medium 60 s, low 600 s, schema 4 h):
 //   * the last `--recent-hours` at production cadence (the 1-hour window reads raw points);
-//   * the rest of the raw retention (7 days) every `--week-step` seconds (default 60, so the
-//     24-hour and 7-day windows read as many 1-minute rollups as in production);
-//   * older than that, every `--old-step` seconds (default 600; 3600 still gives the 30-day
-//     window, which reads 1-hour rollups, as many rows as production).
-// With the defaults every window reads as many stored rows as in production; only the raw-point
-// count of the older days is smaller, and `--calibrate` measures the true bytes per instance-day.
-// A larger --week-step trades the density of the 24 h / 7 d windows for generation time.
+//   * the rest of the raw retention (7 days) every `--week-step` seconds (default 600);
+//   * older than that, every `--old-step` seconds (default 3600: the 30-day window reads 1-hour
+//     rollups, as many rows as production).
+// Production cadence for all of it would be about 60 million payloads for 200 instances: days of
+// generation on a 2-core machine. With the defaults (about 1.1 million payloads, an hour) the
+// 1-hour and 30-day windows read as many stored rows as in production, the 24-hour and 7-day ones
+// a tenth of production's 1-minute rollups (`--week-step 60` gives all of them, at ten times the
+// generation time). Snapshots past 25 hours are one an hour whatever the cadence (RetentionStore),
+// and `--calibrate` measures the true bytes per instance-day and the steady-state size.
 //
 // Usage: LogstagExplorerBench --data-dir DIR [--instances 200] [--days 30] [--recent-hours 2]
-//                             [--week-step 60] [--old-step 600] [--calibrate]
+//                             [--week-step 600] [--old-step 3600] [--calibrate]
 import Foundation
 import GRDB
 import LogstagBenchSupport
@@ -32,8 +34,8 @@ struct Options {
     var instances = 200
     var days = 30.0
     var recentHours = 2.0
-    var weekStep: TimeInterval = 60
-    var oldStep: TimeInterval = 600
+    var weekStep: TimeInterval = 600
+    var oldStep: TimeInterval = 3600
     var calibrate = false
     var fixtures = "Tests/LogstagCoreTests/Fixtures/health"
 
