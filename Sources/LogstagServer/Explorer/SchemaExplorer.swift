@@ -187,14 +187,11 @@ struct SchemaExplorer {
     /// The schema's records in the window, newest first, capped; memberships (instance-wide) when asked.
     func records(asset: Asset, database: String, schema: String, includeMemberships: Bool) throws -> (records: [SchemaChange], capped: Bool) {
         let cap = SchemaDiff.maxRecordsPerWindow
-        // The store caps per asset; read further so another schema's churn does not hide this one's records.
-        let fetchLimit = cap * 10
-        let all = try services.explorer.schemaChanges(
-            orgID: scope.orgID, assetID: asset.id, from: scope.window.start, to: scope.window.end, limit: fetchLimit)
-        let mine = all.filter { change in
-            (change.database == database && change.schema == schema) || (includeMemberships && change.objectType == .membership)
-        }
-        return (Array(mine.prefix(cap)), mine.count > cap || all.count >= fetchLimit)
+        // One more than the cap tells whether it was reached; another schema's churn counts for nothing.
+        let mine = try services.explorer.schemaChanges(
+            orgID: scope.orgID, assetID: asset.id, from: scope.window.start, to: scope.window.end,
+            schema: (database, schema), includeMemberships: includeMemberships, limit: cap + 1)
+        return (Array(mine.prefix(cap)), mine.count > cap)
     }
 
     /// The Changes tab: window tiles, filtered rows with their property diffs.

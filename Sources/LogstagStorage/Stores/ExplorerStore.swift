@@ -77,12 +77,24 @@ public struct ExplorerStore: Sendable {
     }
 
     /// Schema changes of an asset in a window, newest first, at most `limit` (the window cap).
-    public func schemaChanges(orgID: String, assetID: String, from: Date, to: Date, limit: Int = SchemaDiff.maxRecordsPerWindow) throws -> [SchemaChange] {
-        try db.writer.read { db in
+    /// `schema`: only that database's schema (plus role membership changes, which are instance-wide,
+    /// when `includeMemberships`); nil: every change of the asset. Newest first, at most `limit`.
+    public func schemaChanges(
+        orgID: String, assetID: String, from: Date, to: Date, schema: (database: String, name: String)? = nil, includeMemberships: Bool = false,
+        limit: Int = SchemaDiff.maxRecordsPerWindow
+    ) throws -> [SchemaChange] {
+        var filter = ""
+        var arguments: [any DatabaseValueConvertible] = [orgID, assetID, from.timeIntervalSince1970, to.timeIntervalSince1970]
+        if let schema {
+            filter = " AND ((database_name = ? AND schema_name = ?) OR (? AND object_type = 'membership'))"
+            arguments += [schema.database, schema.name, includeMemberships]
+        }
+        arguments.append(limit)
+        return try db.writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM schema_changes WHERE org_id = ? AND asset_id = ? AND detected_at >= ? AND detected_at <= ?
+                SELECT * FROM schema_changes WHERE org_id = ? AND asset_id = ? AND detected_at >= ? AND detected_at <= ?\(filter)
                 ORDER BY detected_at DESC, id LIMIT ?
-                """, arguments: [orgID, assetID, from.timeIntervalSince1970, to.timeIntervalSince1970, limit]
+                """, arguments: StatementArguments(arguments)
             ).map { row in
                 let properties = (try? JSONDecoder().decode([SchemaChange.PropertyChange].self, from: Data((row["properties"] as String).utf8))) ?? []
                 return SchemaChange(
