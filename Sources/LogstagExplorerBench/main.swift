@@ -204,6 +204,9 @@ try database.writer.write { db in
     try db.execute(sql: "UPDATE agents SET last_seen_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, agentID])
 }
 try database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+// The simulated period ends when generation started, an hour or so before the latency run:
+// bench/explorers.sh reads this to start the server's clock there (else "the last hour" is empty).
+try "\(Int(end.timeIntervalSince1970))\n".write(toFile: options.dataDir + "/bench-end", atomically: true, encoding: .utf8)
 
 let elapsed = clock.now - began
 let size = (try? FileManager.default.attributesOfItem(atPath: options.dataDir + "/logstag.sqlite")[.size] as? Int) ?? 0
