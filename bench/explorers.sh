@@ -43,6 +43,9 @@ server_pid=""
 cleanup() {
     if [[ -n $server_pid ]]; then
         kill "$server_pid" 2>/dev/null || true
+        # A purge or an open keep-alive connection may hold the graceful stop; 10 s is enough.
+        for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
     fi
     if [[ -z ${BENCH_KEEP:-} ]]; then rm -rf "$work"; else echo "data kept in $work"; fi
