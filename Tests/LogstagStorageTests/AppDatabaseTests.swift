@@ -12,6 +12,24 @@ func makeDatabase() throws -> AppDatabase {
     return try AppDatabase(path: dir.appendingPathComponent("test.sqlite").path)
 }
 
+/// A fresh database with organisation "org" (owner "u") and PostgreSQL assets `assetIDs`, all
+/// bound to agent "ag", so batches can be ingested for them.
+func makeDatabase(assets assetIDs: [String], named name: (String) -> String = { $0 }, at now: Date) throws -> AppDatabase {
+    let database = try makeDatabase()
+    try AccountStore(database).createOrganization(
+        Organization(id: "org", name: "Acme", createdAt: now),
+        owner: User(id: "u", email: "u@x.test", name: "U", passwordHash: "h", createdAt: now), now: now)
+    for id in assetIDs {
+        try AssetStore(database).create(
+            Asset(id: id, orgID: "org", name: name(id), engine: .postgresql, environment: .production, ownerID: nil, createdBy: nil, createdAt: now))
+    }
+    try database.writer.write { db in
+        try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('ag', 'org', 'h', '1', 'k', 0)")
+        try db.execute(sql: "UPDATE assets SET agent_id = 'ag'")
+    }
+    return database
+}
+
 @Suite("Database setup")
 struct AppDatabaseTests {
     @Test("Embedded migrations apply in order and leave the durability pragmas on")

@@ -9,13 +9,8 @@ import Testing
 struct ExplorerStoreTests {
     @Test("Schema changes are capped per schema: another schema's churn hides nothing; memberships only when asked")
     func schemaChangesPerSchema() throws {
-        let database = try makeDatabase()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        try AccountStore(database).createOrganization(
-            Organization(id: "org", name: "Acme", createdAt: now),
-            owner: User(id: "u", email: "u@x.test", name: "U", passwordHash: "h", createdAt: now), now: now)
-        try AssetStore(database).create(
-            Asset(id: "a1", orgID: "org", name: "orders", engine: .postgresql, environment: .production, ownerID: nil, createdBy: nil, createdAt: now))
+        let database = try makeDatabase(assets: ["a1"], named: { _ in "orders" }, at: now)
         try database.writer.write { db in
             let insert = try db.makeStatement(sql: """
                 INSERT INTO schema_changes (org_id, asset_id, detected_at, database_name, schema_name, object_type, object, action, description, properties)

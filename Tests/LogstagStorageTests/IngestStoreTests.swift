@@ -9,17 +9,8 @@ import Testing
 struct IngestStoreTests {
     @Test("A group commit stores good batches and leaves no trace of a rejected one")
     func savepointsIsolateBatches() throws {
-        let database = try makeDatabase()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        try AccountStore(database).createOrganization(
-            Organization(id: "org", name: "Acme", createdAt: now),
-            owner: User(id: "u", email: "u@x.test", name: "U", passwordHash: "h", createdAt: now), now: now)
-        try AssetStore(database).create(
-            Asset(id: "a1", orgID: "org", name: "orders", engine: .postgresql, environment: .production, ownerID: nil, createdBy: nil, createdAt: now))
-        try database.writer.write { db in
-            try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('ag', 'org', 'h', '1', 'k', 0)")
-            try db.execute(sql: "UPDATE assets SET agent_id = 'ag'")
-        }
+        let database = try makeDatabase(assets: ["a1"], named: { _ in "orders" }, at: now)
         func work(_ key: String, asset: String, at: Date = now) -> IngestStore.Work {
             let signal = SignalPayload(name: "sessions", status: .ok, durationMs: 1, rows: [["tag_state": .string("active"), "count": .number(2)]])
             let payload = TargetPayload(assetID: asset, targetName: "t", tier: .high, collectedAt: at, targetStatus: TargetStatus(ok: true), signals: [signal])
@@ -38,17 +29,8 @@ struct IngestStoreTests {
 
     @Test("A late batch stored last does not become the latest state; the newest collection does")
     func latestIsByCollectionTime() throws {
-        let database = try makeDatabase()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        try AccountStore(database).createOrganization(
-            Organization(id: "org", name: "Acme", createdAt: now),
-            owner: User(id: "u", email: "u@x.test", name: "U", passwordHash: "h", createdAt: now), now: now)
-        try AssetStore(database).create(
-            Asset(id: "a1", orgID: "org", name: "orders", engine: .postgresql, environment: .production, ownerID: nil, createdBy: nil, createdAt: now))
-        try database.writer.write { db in
-            try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('ag', 'org', 'h', '1', 'k', 0)")
-            try db.execute(sql: "UPDATE assets SET agent_id = 'ag'")
-        }
+        let database = try makeDatabase(assets: ["a1"], named: { _ in "orders" }, at: now)
         func work(_ key: String, at: Date, status: SignalStatus) -> IngestStore.Work {
             let signal = SignalPayload(name: "pg_settings", status: status, reason: status == .ok ? nil : .error, durationMs: 1, rows: [])
             let payload = TargetPayload(assetID: "a1", targetName: "t", tier: .low, collectedAt: at, targetStatus: TargetStatus(ok: true), signals: [signal])

@@ -15,19 +15,8 @@ struct RetentionStoreTests {
     /// One asset bound to an agent, fed a `sessions` gauge and a `pg_blocking` snapshot every
     /// `step` seconds from `start` for `days` days.
     func filled(days: Double, step: TimeInterval = 3600) throws -> AppDatabase {
-        let database = try makeDatabase()
         let start = Self.start
-        try AccountStore(database).createOrganization(
-            Organization(id: "org", name: "Acme", createdAt: start),
-            owner: User(id: "u", email: "u@x.test", name: "U", passwordHash: "h", createdAt: start), now: start)
-        for id in ["a1", "a2"] {
-            try AssetStore(database).create(
-                Asset(id: id, orgID: "org", name: id, engine: .postgresql, environment: .production, ownerID: nil, createdBy: nil, createdAt: start))
-        }
-        try database.writer.write { db in
-            try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('ag', 'org', 'h', '1', 'k', 0)")
-            try db.execute(sql: "UPDATE assets SET agent_id = 'ag'")
-        }
+        let database = try makeDatabase(assets: ["a1", "a2"], at: start)
         var works: [IngestStore.Work] = []
         for (index, time) in stride(from: 0, to: days * Self.day, by: step).map({ start + $0 }).enumerated() {
             let signals = [

@@ -15,16 +15,7 @@ struct StatementStoreTests {
     /// One asset collecting three statements every 10 minutes for four days; the counters grow
     /// by varying amounts, and statement "q3" is reset (calls go backwards) once.
     func filled() throws -> AppDatabase {
-        let database = try makeDatabase()
-        try AccountStore(database).createOrganization(
-            Organization(id: "org", name: "Acme", createdAt: Self.start),
-            owner: User(id: "u", email: "u@x.test", name: "U", passwordHash: "h", createdAt: Self.start), now: Self.start)
-        try AssetStore(database).create(
-            Asset(id: "a1", orgID: "org", name: "a1", engine: .postgresql, environment: .production, ownerID: nil, createdBy: nil, createdAt: Self.start))
-        try database.writer.write { db in
-            try db.execute(sql: "INSERT INTO agents (id, org_id, hostname, version, key_hash, created_at) VALUES ('ag', 'org', 'h', '1', 'k', 0)")
-            try db.execute(sql: "UPDATE assets SET agent_id = 'ag'")
-        }
+        let database = try makeDatabase(assets: ["a1"], at: Self.start)
         var calls: [String: Double] = ["q1": 0, "q2": 0, "q3": 0]
         var works: [IngestStore.Work] = []
         for (index, time) in stride(from: 0, to: Self.days * 86_400, by: Self.step).map({ Self.start + $0 }).enumerated() {
