@@ -154,6 +154,48 @@ def rss_bytes(pids: list[int]) -> tuple[int, int]:
     return rss, anon
 
 
+def print_memory_breakdown(parts: list[tuple[str, int]]) -> None:
+    """The agent's resident memory at the window's end by mapping (see memory_breakdown);
+    shared libraries under 0.25 MB are summed."""
+    if not parts:
+        print("  - Agent resident memory by mapping: not available (/proc/<pid>/smaps not readable).")
+        return
+    shown = [part for part in parts if part[1] >= 256 * 1024 or not part[0].endswith("(shared library)")]
+    rest = [part for part in parts if part not in shown]
+    if rest:
+        shown.append((f"{len(rest)} other shared libraries", sum(size for _, size in rest)))
+    print("  - Agent resident memory at the window's end, by mapping:")
+    for name, resident in shown + [("total", sum(size for _, size in parts))]:
+        print(f"      {name:<40} {mb(resident):>6} MB")
+
+
+def memory_breakdown(pid: int, binary: Path) -> list[tuple[str, int]]:
+    """(part, resident bytes) of one process by mapping: the binary's code, the binary's data
+    (relocated metadata, read-only data the linker put in the writable segment), each shared
+    library, and private memory (heap, stacks), largest first."""
+    parts: dict[str, int] = {}
+    name = "private memory (heap, stacks)"
+    try:
+        text = Path(f"/proc/{pid}/smaps").read_text()
+    except OSError:
+        return []
+    exe = os.path.realpath(binary)
+    for line in text.splitlines():
+        fields = line.split()
+        if fields and "-" in fields[0] and not fields[0].endswith(":"):
+            path = fields[5] if len(fields) > 5 else ""
+            if path == exe or (path and os.path.basename(path) == os.path.basename(exe)):
+                name = "logstag code" if "x" in fields[1] else "logstag data"
+            elif path.startswith("/"):
+                short = os.path.basename(path).split(".so")[0]
+                name = f"{short} (shared library)"
+            else:
+                name = "private memory (heap, stacks)"
+        elif fields and fields[0] == "Rss:":
+            parts[name] = parts.get(name, 0) + int(fields[1]) * 1024
+    return sorted(parts.items(), key=lambda item: -item[1])
+
+
 class RssSampler:
     """Samples the RSS of a set of process trees every second in a thread; `mark()` starts
     the window whose average is reported (the peak covers the sampler's whole life)."""
@@ -780,6 +822,7 @@ class Bench:
                 agent.check_alive()
             cpu1, snap1, window_end = cpu_seconds([pid]), db_snapshot(self.dbs), time.time()
             sampler.end_window()
+            breakdown = memory_breakdown(pid, self.binary)
             signals = {target.name: self.collection(target) for target in self.targets}
             low_runs = self.tier_runs_between("low", window_start, window_end)
             schema_runs = self.tier_runs_between("schema", window_start, window_end)
@@ -789,7 +832,7 @@ class Bench:
         return {"warmup_s": warmup_s, "warmup": db_delta(self.dbs, snap_start, snap0, AGENT_ROLE),
                 "warmup_cpu_s": cpu0, "window": db_delta(self.dbs, snap0, snap1, AGENT_ROLE), "cpu_s": cpu1 - cpu0,
                 "rss_peak": sampler.peak(), "rss_avg": sampler.window_average(), "anon_peak": sampler.peak_anon(),
-                "signals": signals,
+                "memory_breakdown": breakdown, "signals": signals,
                 "low_runs": low_runs, "schema_runs": schema_runs, "window_start": window_start, "window_end": window_end,
                 "series": self.agent_series(window_start, window_end)}
 
@@ -1051,6 +1094,7 @@ def report(bench: Bench, low: dict, schema: dict, agent: dict, exporters: dict) 
     if unavailable:
         print("  - Agent signals not collected (status unavailable): " + "; ".join(
             f"{name} on {', '.join(sorted(targets))}" for name, targets in sorted(unavailable.items())))
+    print_memory_breakdown(agent["memory_breakdown"])
     print()
     for title, delta, factor in [("agent", window, hour), ("exporters", ex["delta"], ex_hour)]:
         print(f"Costliest {title} statements in the window, per hour (PostgreSQL: ms, calls; all targets together):")

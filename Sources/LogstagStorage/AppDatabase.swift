@@ -19,6 +19,12 @@ public final class AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             // WAL is set by DatabasePool; FULL syncs the WAL on every commit (acks are promises).
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The writer's temporary files are mostly the statement journals of the savepoint
+            // each ingested batch runs in: kept in a file they cost a write per changed page
+            // (15 % of ingest time at 200 instances). Its other temporary data (retention's
+            // small id sets) is small too. Readers keep the default, so a large sort still
+            // spills to disk instead of growing memory.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         }
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator().migrate(writer)

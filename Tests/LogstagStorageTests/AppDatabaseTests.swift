@@ -50,6 +50,14 @@ struct AppDatabaseTests {
         }
     }
 
+    @Test("The writer keeps its temporary data (savepoint journals) in memory; readers spill to disk")
+    func temporaryStorage() throws {
+        let database = try makeDatabase()
+        // temp_store: 0 = default (a file here), 2 = memory.
+        #expect(try database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") } == 2)
+        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") } == 0)
+    }
+
     @Test("Re-opening an existing database applies nothing twice and keeps the data")
     func reopen() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("logstag-reopen-\(UUID().uuidString)")

@@ -102,12 +102,11 @@ public struct IngestStore: Sendable {
             sql: "SELECT MAX(collected_at) FROM snapshots WHERE asset_id = ? AND signal = ? AND collected_at < ? AND status = 'ok'")
         let series = try SeriesWriter(kinds: .bundled, db)
         let statements = try StatementWriter(db)
-        let encoder = WireCoding.encoder()
         var points = 0
         let ts = payload.collectedAt.unixTime
         try ExplorerStore.recordSchemaChanges(orgID: orgID, payload: payload, db)
         for signal in payload.signals {
-            let rowsJSON = signal.status == .ok ? String(data: try encoder.encode(signal.rows), encoding: .utf8) : nil
+            let rowsJSON = signal.status == .ok ? JSONValue.jsonText(rows: signal.rows) : nil
             try snapshot.execute(arguments: [
                 orgID, payload.assetID, signal.name, payload.tier.rawValue, ts, signal.status.rawValue, signal.reason?.rawValue,
                 signal.message, signal.durationMs, signal.rows.count, rowsJSON,
