@@ -173,8 +173,9 @@ def memory_breakdown(pid: int, binary: Path) -> list[tuple[str, int]]:
     """(part, resident bytes) of one process by mapping: the binary's code, the binary's data
     (relocated metadata, read-only data the linker put in the writable segment), each shared
     library, and private memory (heap, stacks), largest first."""
+    private = "private memory (heap, stacks)"
     parts: dict[str, int] = {}
-    name = "private memory (heap, stacks)"
+    name = private
     try:
         text = Path(f"/proc/{pid}/smaps").read_text()
     except OSError:
@@ -184,13 +185,12 @@ def memory_breakdown(pid: int, binary: Path) -> list[tuple[str, int]]:
         fields = line.split()
         if fields and "-" in fields[0] and not fields[0].endswith(":"):
             path = fields[5] if len(fields) > 5 else ""
-            if path == exe or (path and os.path.basename(path) == os.path.basename(exe)):
+            if path == exe:
                 name = "logstag code" if "x" in fields[1] else "logstag data"
             elif path.startswith("/"):
-                short = os.path.basename(path).split(".so")[0]
-                name = f"{short} (shared library)"
+                name = f"{os.path.basename(path).split('.so')[0]} (shared library)"
             else:
-                name = "private memory (heap, stacks)"
+                name = private
         elif fields and fields[0] == "Rss:":
             parts[name] = parts.get(name, 0) + int(fields[1]) * 1024
     return sorted(parts.items(), key=lambda item: -item[1])

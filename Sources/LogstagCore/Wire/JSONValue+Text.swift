@@ -19,12 +19,7 @@ extension JSONValue {
     public static func jsonText(rows: [[String: JSONValue]]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256 * rows.count)
-        bytes.append(UInt8(ascii: "["))
-        for (index, row) in rows.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            writeObject(row, to: &bytes)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        writeArray(rows, to: &bytes) { row, bytes in writeObject(row, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -34,15 +29,18 @@ extension JSONValue {
         case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
         case .number(let value): Self.writeNumber(value, to: &bytes)
         case .string(let value): Self.writeString(value, to: &bytes)
-        case .array(let values):
-            bytes.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                value.write(to: &bytes)
-            }
-            bytes.append(UInt8(ascii: "]"))
+        case .array(let values): Self.writeArray(values, to: &bytes) { value, bytes in value.write(to: &bytes) }
         case .object(let members): Self.writeObject(members, to: &bytes)
         }
+    }
+
+    static func writeArray<Element>(_ elements: [Element], to bytes: inout [UInt8], element: (Element, inout [UInt8]) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            element(value, &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     static func writeObject(_ members: [String: JSONValue], to bytes: inout [UInt8]) {
@@ -75,22 +73,30 @@ extension JSONValue {
     static func writeString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case ..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                bytes.append(byte)
+            } else if let letter = shortEscape(byte) {
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), letter])
+            } else {
                 bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+                bytes.append(contentsOf: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
+
+    /// What follows the backslash for the characters JSON escapes with one letter (or themselves).
+    private static func shortEscape(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        case 0x09: UInt8(ascii: "t")
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        default: nil
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
