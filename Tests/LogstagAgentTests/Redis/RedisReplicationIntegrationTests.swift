@@ -12,7 +12,7 @@ struct RedisReplicationIntegrationTests {
     func replicaAndPrimary(server: RedisTestServer) throws {
         let admin = try server.admin()
         let executable = try #require(try admin.info("server")["executable"], "INFO server names no executable")
-        let replica = try RedisTestReplica(executable: executable, primary: server)
+        let replica = try RedisTestReplica.start(executable: executable, primary: server)
         defer { replica.stop() }
         try replica.waitUntilLinked()
 
@@ -63,9 +63,25 @@ final class RedisTestReplica {
         RedisTestServer(label: primary.label + " replica", engine: primary.engine, port: port, major: primary.major)
     }
 
+    /// Starts a replica on a free port; a start that does not accept connections within 15 s
+    /// (its port was taken between the probe and the server's bind) is retried on another port.
+    static func start(executable: String, primary: RedisTestServer) throws -> RedisTestReplica {
+        var failures: [String] = []
+        for _ in 1...3 {
+            let replica = try RedisTestReplica(executable: executable, primary: primary)
+            if replica.waitUntilAccepting(seconds: 15) { return replica }
+            failures.append("port \(replica.port): \(replica.logTail())")
+            replica.stop()
+        }
+        throw RedisTestFailure(description: "No replica of \(primary.label) accepted connections: " + failures.joined(separator: "; "))
+    }
+
     init(executable: String, primary: RedisTestServer) throws {
         self.primary = primary
-        port = Int.random(in: 57_000...59_999)
+        // A port the kernel just found free, rather than a random one that may be in use.
+        let probe = try LoopbackListener()
+        port = probe.port
+        probe.close()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("logstag-redis-replica-\(RedisTestServer.uniqueSuffix())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // The password goes into a 0600 config file, not argv.
@@ -93,6 +109,21 @@ final class RedisTestReplica {
         // With daemonize the launched process forks the server and exits at once.
         let deadline = ContinuousClock.now + .seconds(10)
         while launcher.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    }
+
+    func waitUntilAccepting(seconds: Int) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if (try? RedisTestAdmin(server: replicaServer)) != nil { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return false
+    }
+
+    /// The last lines of the replica's log, for a failure message (the directory goes with stop()).
+    func logTail() -> String {
+        let log = (try? String(contentsOfFile: directory.appendingPathComponent("server.log").path, encoding: .utf8)) ?? "no log"
+        return log.split(separator: "\n").suffix(3).joined(separator: " | ")
     }
 
     /// Waits until the replica reports `master_link_status:up`.
