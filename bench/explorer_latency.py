@@ -1,7 +1,8 @@
 """Times every explorer page and its API twin against a running server (bench/explorers.sh).
 
 Signs in like a browser, discovers real ids from the list APIs (a statement, a PostgreSQL and a
-Redis/Valkey database, a schema, an instance), then requests each URL for each time window
+Redis/Valkey database, a schema, an instance; from the instances named in `--dense-file` when
+given: the generator collected those at full 1-minute density over the whole period), then requests each URL for each time window
 `--runs` times after a first request, sequentially, and prints the first (cold) time and p50/p95
 per URL with a PASS/FAIL line for the target (p95 < 200 ms). The Overview is cached 30 s like the
 reference's dashboard, so its first time is the uncached cost. Exit status 0 when every URL meets
@@ -30,11 +31,13 @@ def first(items, predicate=lambda item: True):
     return next((item for item in items if predicate(item)), None)
 
 
-def discover(session: requests.Session, base: str) -> list[str]:
-    """The URLs to time (paths without the window), built from what the lists answer."""
+def discover(session: requests.Session, base: str, dense: set[str]) -> list[str]:
+    """The URLs to time (paths without the window), built from what the lists answer, on the
+    `dense` instances when there are any."""
     paths = ["/overview", "/api/v1/overview", "/databases", "/api/v1/databases", "/activity", "/api/v1/activity",
              "/queries", "/api/v1/queries", "/schemas", "/api/v1/schemas"]
-    databases = session.get(f"{base}/api/v1/databases?window=24h&limit=200", timeout=60).json().get("items", [])
+    scope = "".join(f"&instance={quote(asset, safe='')}" for asset in sorted(dense))
+    databases = session.get(f"{base}/api/v1/databases?window=24h&limit=200{scope}", timeout=60).json().get("items", [])
     for engine_test in (lambda d: d.get("engine") == "postgresql", lambda d: d.get("engine") in ("redis", "valkey")):
         row = first(databases, engine_test)
         if row:
@@ -43,10 +46,10 @@ def discover(session: requests.Session, base: str) -> list[str]:
     pg = first(databases, lambda d: d.get("engine") == "postgresql")
     if pg:
         paths += [f"/activity/{pg['asset_id']}", f"/api/v1/activity/{pg['asset_id']}"]
-    statements = session.get(f"{base}/api/v1/queries?window=24h&limit=1", timeout=60).json().get("items", [])
+    statements = session.get(f"{base}/api/v1/queries?window=24h&limit=1{scope}", timeout=60).json().get("items", [])
     if statements:
         paths += [f"/queries/{statements[0]['id']}", f"/api/v1/queries/{statements[0]['id']}"]
-    schemas = session.get(f"{base}/api/v1/schemas?window=24h&limit=1", timeout=60).json().get("items", [])
+    schemas = session.get(f"{base}/api/v1/schemas?window=24h&limit=1{scope}", timeout=60).json().get("items", [])
     if schemas:
         s = schemas[0]
         path = f"/schemas/{s['asset_id']}/{quote(str(s['database']), safe='')}/{quote(str(s['schema']), safe='')}"
@@ -77,11 +80,15 @@ def main() -> int:
     parser.add_argument("--email", required=True)
     parser.add_argument("--password-file", required=True, help="file holding the password (never on the command line)")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--dense-file", help="instance ids to time the per-instance pages on, one a line")
     args = parser.parse_args()
     owner = Owner(email=args.email, password=Path(args.password_file).read_text().strip())
     session = requests.Session()
     login(session, args.base_url, owner)
-    paths = discover(session, args.base_url)
+    dense = set(Path(args.dense_file).read_text().split()) if args.dense_file else set()
+    paths = discover(session, args.base_url, dense)
+    if dense:
+        print("per-instance pages on the instances collected at full 1-minute density: " + ", ".join(sorted(dense)))
     failures = 0
     worst = 0.0
     print(f"{'URL':<78} {'first ms':>8} {'p50 ms':>8} {'p95 ms':>8}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Explorer benchmark (run on demand; not part of scripts/test.sh).
 #
-# Usage: bench/explorers.sh [--instances N] [--days D] [--recent-hours H] [--week-step S] [--old-step S] [--runs R]
+# Usage: bench/explorers.sh [--instances N] [--days D] [--recent-hours H] [--dense-hours H]
+#                           [--dense-instances K] [--week-step S] [--old-step S] [--runs R]
 #
 # 1. Calibration: 4 instances (3 PostgreSQL, 1 Redis) for 6 hours at production cadence, to print
 #    the database size per instance per day as production would grow it, and one instance's
@@ -9,10 +10,12 @@
 # 2. Generation: N instances (default 200; three PostgreSQL for one Redis/Valkey) with D days
 #    (default 30) of collected data, through the ingest code path, timestamps spread over the
 #    period, hourly retention purges as simulated time passes (LogstagExplorerBench explains
-#    the cadence; about an hour for 200 x 30 days on 2 cores). Prints the time and database size.
+#    the cadence; about 1.8 million payloads, 1.5 hours for 200 x 30 days on 2 cores). Prints the
+#    time and database size.
 # 3. Latency: starts the release server on that database and times every explorer page and its
 #    API for the 1 h, 24 h, 7 d and 30 d windows (bench/explorer_latency.py), R runs each
-#    (default 20). Target: p95 < 200 ms. Exit status 0 when met, 2 when not, 1 on error.
+#    (default 20); the per-instance pages on the instances the generator collected at full
+#    1-minute density. Target: p95 < 200 ms. Exit status 0 when met, 2 when not, 1 on error.
 # Needs faketime (Debian package) when generation outlasts a minute, which it always does.
 # Keep the data with BENCH_KEEP=1 (the directory is printed); build elsewhere with BENCH_SCRATCH=DIR.
 set -euo pipefail
@@ -27,7 +30,7 @@ generate=() runs=20
 while [[ $# -gt 0 ]]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
-        --instances|--days|--recent-hours|--week-step|--old-step) generate+=("$1" "$2"); shift 2 ;;
+        --instances|--days|--recent-hours|--dense-hours|--dense-instances|--week-step|--old-step) generate+=("$1" "$2"); shift 2 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 1 ;;
     esac
 done
@@ -82,4 +85,4 @@ fi
 server_pid=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 python3 bench/explorer_latency.py --base-url "http://127.0.0.1:$port" --email bench@example.test \
-    --password-file "$password_file" --runs "$runs"
+    --password-file "$password_file" --runs "$runs" --dense-file "$work/data/bench-dense"

@@ -9,19 +9,29 @@
 // Rows are the healthy health-fixture rows of every signal the engine's manifest declares,
 // evolved over time: counters grow (with a stats reset in the middle of the period), gauges
 // wander. Cadence per tier (production: high 10 s, medium 60 s, low 600 s, schema 4 h):
-//   * the last `--recent-hours` at production cadence (the 1-hour window reads raw points);
+//   * the last `--recent-hours` (default 2) at production cadence: the 1-hour window and the
+//     hour its tiles compare with read raw points;
+//   * the last `--dense-hours` (default 25) every 60 s at most: every 1-minute rollup the 24-hour
+//     window reads exists, as in production;
 //   * the rest of the raw retention (7 days) every `--week-step` seconds (default 600);
 //   * older than that, every `--old-step` seconds (default 3600: the 30-day window reads 1-hour
-//     rollups, as many rows as production).
+//     rollups, as many rows as production);
+//   * the first `--dense-instances` PostgreSQL and the first as many Redis instances (default 1
+//     each) every 60 s at most over the whole period, so their 7-day windows and the week before
+//     read every 1-minute rollup too (bench/explorers.sh times the per-instance pages on them;
+//     their ids go to `bench-dense`).
 // Production cadence for all of it would be about 60 million payloads for 200 instances: days of
-// generation on a 2-core machine. With the defaults (about 1.1 million payloads, an hour) the
-// 1-hour and 30-day windows read as many stored rows as in production, the 24-hour and 7-day ones
-// a tenth of production's 1-minute rollups (`--week-step 60` gives all of them, at ten times the
-// generation time). Snapshots past 25 hours are one an hour whatever the cadence (RetentionStore),
-// and `--calibrate` measures the true bytes per instance-day and the steady-state size.
+// generation on a 2-core machine. With the defaults (about 2.4 million payloads) every window
+// reads as many stored rows as in production except the Overview's 7-day charts and lists over
+// the week, which read a tenth of the 1-minute rollups of the instances that are not dense
+// (`--week-step 60` gives all of them, at about four times the generation time). Snapshots past
+// 25 hours are one an hour whatever the cadence (RetentionStore), and `--calibrate` measures the
+// true bytes per instance-day and the steady-state size. `--plan` prints the payload count and
+// stops.
 //
 // Usage: LogstagExplorerBench --data-dir DIR [--instances 200] [--days 30] [--recent-hours 2]
-//                             [--week-step 600] [--old-step 3600] [--calibrate]
+//                             [--dense-hours 25] [--dense-instances 1] [--week-step 600]
+//                             [--old-step 3600] [--calibrate] [--plan]
 import Foundation
 import GRDB
 import LogstagBenchSupport
@@ -34,21 +44,27 @@ struct Options {
     var instances = 200
     var days = 30.0
     var recentHours = 2.0
+    var denseHours = 25.0
+    var denseInstances = 1
     var weekStep: TimeInterval = 600
     var oldStep: TimeInterval = 3600
     var calibrate = false
+    var planOnly = false
     var fixtures = "Tests/LogstagCoreTests/Fixtures/health"
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
         while let flag = iterator.next() {
             if flag == "--calibrate" { calibrate = true; continue }
+            if flag == "--plan" { planOnly = true; continue }
             guard let value = iterator.next() else { fatalError("\(flag) needs a value") }
             switch flag {
             case "--data-dir": dataDir = value
             case "--instances": instances = Int(value)!
             case "--days": days = Double(value)!
             case "--recent-hours": recentHours = Double(value)!
+            case "--dense-hours": denseHours = Double(value)!
+            case "--dense-instances": denseInstances = Int(value)!
             case "--week-step": weekStep = Double(value)!
             case "--old-step": oldStep = Double(value)!
             case "--fixtures": fixtures = value
@@ -74,6 +90,7 @@ func signalsByTier(engine: String) throws -> [Tier: [String]] {
 struct Instance {
     let asset: Asset
     let number: Int
+    let dense: Bool
     let tiers: [Tier: [String]]
     let rows: [String: [[String: JSONValue]]]
 }
@@ -109,8 +126,9 @@ func payload(_ instance: Instance, tier: Tier, at t: Date, origin: Date, reset: 
                          targetStatus: TargetStatus(ok: true), signals: signals)
 }
 
-/// Seconds between collections of `tier` at time `t` under the cadence plan above.
-func step(_ tier: Tier, at t: Date, end: Date, options: Options) -> TimeInterval {
+/// Seconds between collections of `tier` at time `t` under the cadence plan above, for an instance
+/// that is one of the dense ones or not.
+func step(_ tier: Tier, at t: Date, end: Date, dense: Bool, options: Options) -> TimeInterval {
     let age = end.timeIntervalSince(t)
     let production: TimeInterval = switch tier {
     case .high: 10
@@ -119,15 +137,50 @@ func step(_ tier: Tier, at t: Date, end: Date, options: Options) -> TimeInterval
     case .schema: 14_400
     }
     if tier == .schema || age <= options.recentHours * 3600 { return production }
+    if dense || age <= options.denseHours * 3600 { return max(production, 60) }
     if age <= SeriesRetention.defaults.raw { return max(production, options.weekStep) }
     return max(production, options.oldStep)
 }
 
+/// Walks simulated time from `start` to `end` in ticks of the finest step due and calls `body`
+/// with the tiers due at each tick, for the dense instances and for the others.
+func walkCollections(from start: Date, to end: Date, options: Options, _ body: (Date, _ dense: Bool, [Tier]) throws -> Void) rethrows {
+    var due: [Bool: [Tier: Date]] = [:]
+    for dense in [true, false] { for tier in Tier.allCases { due[dense, default: [:]][tier] = start } }
+    var t = start
+    while t <= end {
+        for dense in [true, false] {
+            let tiersDue = Tier.allCases.filter { due[dense]![$0]! <= t }
+            for tier in tiersDue { due[dense]![tier] = t.addingTimeInterval(step(tier, at: t, end: end, dense: dense, options: options)) }
+            if !tiersDue.isEmpty { try body(t, dense, tiersDue) }
+        }
+        let next = due.values.flatMap(\.values).min()!
+        t = next > t ? next : t.addingTimeInterval(10)
+    }
+}
+
 let options = Options(CommandLine.arguments)
-let database = try AppDatabase(path: options.dataDir + "/logstag.sqlite")
 let end = Date()
 let start = end.addingTimeInterval(-options.days * 86_400)
 let reset = start.addingTimeInterval(options.days * 86_400 / 2)
+
+/// Instances are numbered three PostgreSQL for one Redis/Valkey (every fourth); the dense ones are
+/// the first `--dense-instances` of each.
+func isDense(_ number: Int) -> Bool {
+    let indexInEngine = number % 4 == 3 ? number / 4 : number / 4 * 3 + number % 4
+    return indexInEngine < options.denseInstances
+}
+let denseCount = (0..<options.instances).filter(isDense).count
+
+if options.planOnly {
+    var planned = 0
+    walkCollections(from: start, to: end, options: options) { _, dense, tiers in
+        planned += tiers.count * (dense ? denseCount : options.instances - denseCount)
+    }
+    print("\(planned) payloads planned for \(options.instances) instances over \(options.days) days")
+    exit(0)
+}
+let database = try AppDatabase(path: options.dataDir + "/logstag.sqlite")
 
 // The organisation created by `logstag --create-owner`; instances belong to it.
 let orgID = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT id FROM organizations ORDER BY created_at LIMIT 1") }
@@ -153,15 +206,12 @@ for number in 0..<options.instances {
     try database.writer.write { db in
         try db.execute(sql: "UPDATE assets SET agent_id = ? WHERE id = ?", arguments: [agentID, asset.id])
     }
-    instances.append(Instance(asset: asset, number: number, tiers: tiers[family]!, rows: fixtures[family]!))
+    instances.append(Instance(asset: asset, number: number, dense: isDense(number), tiers: tiers[family]!, rows: fixtures[family]!))
 }
 
-// Simulated time advances in ticks of the finest step due; payloads are grouped per transaction.
+// Payloads are grouped per transaction, 100 batches each, like the ingest queue does.
 let ingest = IngestStore(database)
 let retention = RetentionStore(database)
-var due: [Tier: Date] = [:]
-for tier in Tier.allCases { due[tier] = start }
-var t = start
 var pending: [IngestStore.Work] = []
 var payloads = 0
 // Production purges hourly; every 6 simulated hours ends in the same state and saves generation time.
@@ -176,18 +226,7 @@ let began = clock.now
     pending.removeAll(keepingCapacity: true)
 }
 
-while t <= end {
-    let tiersDue = Tier.allCases.filter { due[$0]! <= t }
-    for tier in tiersDue { due[tier] = t.addingTimeInterval(step(tier, at: t, end: end, options: options)) }
-    if !tiersDue.isEmpty {
-        for instance in instances {
-            let batch = IngestBatch(batchID: UUID().uuidString, agentVersion: "bench", hostname: "bench-host", sentAt: t,
-                                    payloads: tiersDue.map { payload(instance, tier: $0, at: t, origin: start, reset: reset) })
-            pending.append(IngestStore.Work(agentID: agentID, orgID: orgID, idempotencyKey: UUID().uuidString, bodySHA256: "-", batch: batch))
-            payloads += tiersDue.count
-            if pending.count >= 100 { try flush(now: t) }
-        }
-    }
+try walkCollections(from: start, to: end, options: options) { t, dense, tiersDue in
     if t >= nextPurge {
         try flush(now: t)
         _ = try retention.purge(now: t, retention: .defaults)
@@ -195,8 +234,13 @@ while t <= end {
         let done = t.timeIntervalSince(start) / end.timeIntervalSince(start)
         FileHandle.standardError.write("  \(Int(done * 100)) % of simulated time, \(payloads) payloads, \(clock.now - began)\n".data(using: .utf8)!)
     }
-    let next = due.values.min()!
-    t = next > t ? next : t.addingTimeInterval(10)
+    for instance in instances where instance.dense == dense {
+        let batch = IngestBatch(batchID: UUID().uuidString, agentVersion: "bench", hostname: "bench-host", sentAt: t,
+                                payloads: tiersDue.map { payload(instance, tier: $0, at: t, origin: start, reset: reset) })
+        pending.append(IngestStore.Work(agentID: agentID, orgID: orgID, idempotencyKey: UUID().uuidString, bodySHA256: "-", batch: batch))
+        payloads += tiersDue.count
+        if pending.count >= 100 { try flush(now: t) }
+    }
 }
 try flush(now: end)
 _ = try retention.purge(now: end, retention: .defaults)
@@ -207,6 +251,9 @@ try database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA 
 // The simulated period ends when generation started, an hour or so before the latency run:
 // bench/explorers.sh reads this to start the server's clock there (else "the last hour" is empty).
 try "\(Int(end.timeIntervalSince1970))\n".write(toFile: options.dataDir + "/bench-end", atomically: true, encoding: .utf8)
+// The instances whose 7-day windows read every 1-minute rollup: the latency run times their pages.
+try instances.filter(\.dense).map { $0.asset.id + "\n" }.joined()
+    .write(toFile: options.dataDir + "/bench-dense", atomically: true, encoding: .utf8)
 
 let elapsed = clock.now - began
 let size = (try? FileManager.default.attributesOfItem(atPath: options.dataDir + "/logstag.sqlite")[.size] as? Int) ?? 0

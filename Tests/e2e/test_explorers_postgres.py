@@ -11,6 +11,7 @@ exactly that.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -135,3 +136,11 @@ def test_activity_explorer_draws_a_three_session_blocking_chain(watched):
     listing = org.api("GET", "/api/v1/activity", params={"instance": asset_id}).json()
     [instance] = listing["items"]
     assert instance["blocked"] == 2 and instance["no_data_reason"] is None, instance
+
+    # The page shows the longest block as a duration (the API's seconds, rounded).
+    browser = requests.Session()
+    login(browser, org.base_url)
+    page = browser.get(f"{org.base_url}/activity/{asset_id}", params={"window": "1h"}, timeout=30)
+    assert page.status_code == 200
+    longest = re.search(r'Longest block</span><span class="tile__value">([^<]*)<', page.text)
+    assert longest and re.fullmatch(r"\d+ s|\d+ min \d+ s", longest.group(1)), longest

@@ -143,6 +143,8 @@ struct ExplorerPagesController {
         fields["sampledText"] = Display.wireTime(detail["collected_at"]) ?? NSNull()
         fields["filters"] = scope.filterContext(path: "/activity/\(id)")
         fields["refreshSeconds"] = 30
+        let longestBlock = (detail["blocking"] as? [String: Any])?["longest_block_s"] as? Double
+        fields["longestBlockText"] = longestBlock.map(UnitFormat.duration) ?? "none"
         let bucket = detail["bucket_seconds"] as? Double ?? 10
         func stacked(_ key: String, _ names: [String], id: String, title: String) -> String {
             let buckets = detail[key] as? [[String: Any]] ?? []
