@@ -4,9 +4,12 @@ Signs in like a browser, discovers real ids from the list APIs (a statement, a P
 Redis/Valkey database, a schema, an instance; from the instances named in `--dense-file` when
 given: the generator collected those at full 1-minute density over the whole period), then requests each URL for each time window
 `--runs` times after a first request, sequentially, and prints the first (cold) time and p50/p95
-per URL with a PASS/FAIL line for the target (p95 < 200 ms). The Overview is cached 30 s like the
-reference's dashboard, so its first time is the uncached cost. Exit status 0 when every URL meets
-the target, 2 if not.
+per URL with a PASS/FAIL line for the target (p95 < 200 ms). The Overview is cached like the
+reference's dashboard (30 s fresh, then served for 5 more minutes while it is recomputed in the
+background), so its timed requests are cache hits; its uncached cost, what the first visitor after
+more than 5.5 minutes without one waits for, is timed separately with custom windows of the same
+lengths (each run a new window, so a new cache key) and printed for information. Exit status 0 when
+every URL meets the target, 2 if not.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import statistics
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -74,6 +78,31 @@ def timed(session: requests.Session, url: str, runs: int) -> tuple[float, list[f
     return first, samples
 
 
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def overview_uncached(session: requests.Session, base: str, runs: int) -> None:
+    """Times /api/v1/overview computed fresh: custom windows of 24 h, 7 d and 30 d ending at the
+    server's now, each run shifted by one more second so no answer comes from the cache."""
+    answer = session.get(f"{base}/api/v1/overview?window=1h", timeout=120).json()
+    end = datetime.fromisoformat(answer["window"]["end"].replace("Z", "+00:00"))
+    spans = {"24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+    print(f"{'Overview computed fresh (not cached)':<78} {'first ms':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, span in spans.items():
+        samples = []
+        for run in range(runs):
+            to = end - timedelta(seconds=run + 1)
+            url = f"{base}/api/v1/overview?from={iso(to - span)}&to={iso(to)}"
+            began = time.perf_counter()
+            response = session.get(url, timeout=120)
+            samples.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, f"{url} answered {response.status_code}: {response.text[:300]}"
+        ordered = sorted(samples)
+        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+        print(f"{'/api/v1/overview ' + name + ' (custom window)':<78} {samples[0]:8.1f} {statistics.median(ordered):8.1f} {p95:8.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", required=True)
@@ -103,6 +132,7 @@ def main() -> int:
             flag = "" if p95 < TARGET_MS else "  <-- over target"
             failures += p95 >= TARGET_MS
             print(f"{path + ' ' + window:<78} {first:8.1f} {p50:8.1f} {p95:8.1f}{flag}")
+    overview_uncached(session, args.base_url, max(3, args.runs // 4))
     print(("PASS" if failures == 0 else "FAIL") + f"  p95 < {TARGET_MS:.0f} ms for every explorer page and API: "
           f"worst p95 {worst:.1f} ms over {len(paths) * len(WINDOWS)} URLs, {failures} over target")
     return 0 if failures == 0 else 2

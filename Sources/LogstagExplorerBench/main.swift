@@ -21,17 +21,14 @@
 //     read every 1-minute rollup too (bench/explorers.sh times the per-instance pages on them;
 //     their ids go to `bench-dense`).
 // Production cadence for all of it would be about 60 million payloads for 200 instances: days of
-// generation on a 2-core machine. With the defaults (about 2.4 million payloads) every window
-// reads as many stored rows as in production except the Overview's 7-day charts and lists over
-// the week, which read a tenth of the 1-minute rollups of the instances that are not dense
-// (`--week-step 60` gives all of them, at about four times the generation time). Snapshots past
-// 25 hours are one an hour whatever the cadence (RetentionStore), and `--calibrate` measures the
-// true bytes per instance-day and the steady-state size. `--plan` prints the payload count and
-// stops.
+// generation on a 2-core machine. With the defaults (about 1.8 million payloads) every window
+// reads as many stored rows as in production except what no timed URL reads: raw points and
+// statement samples of the instances that are not dense before the last 25 hours (`--week-step 60`
+// stores them too, at about four times the generation time). Snapshots past 25 hours are one an
+// hour whatever the cadence (RetentionStore), and `--calibrate` measures the true bytes per
+// instance-day and the steady-state size. `--plan` prints the payload count and stops.
 //
-// Usage: LogstagExplorerBench --data-dir DIR [--instances 200] [--days 30] [--recent-hours 2]
-//                             [--dense-hours 25] [--dense-instances 1] [--week-step 600]
-//                             [--old-step 3600] [--calibrate] [--plan]
+// Usage: see `Options.usage` (`--help`).
 import Foundation
 import GRDB
 import LogstagBenchSupport
@@ -52,26 +49,47 @@ struct Options {
     var planOnly = false
     var fixtures = "Tests/LogstagCoreTests/Fixtures/health"
 
+    static let usage = """
+        Usage: LogstagExplorerBench --data-dir DIR [--instances 200] [--days 30] [--recent-hours 2]
+                                    [--dense-hours 25] [--dense-instances 1] [--week-step 600]
+                                    [--old-step 3600] [--fixtures DIR] [--calibrate] [--plan]
+        """
+
+    /// Parses the command line; a bad one prints what is wrong and the usage, and exits 2.
     init(_ arguments: [String]) {
+        func fail(_ message: String) -> Never {
+            FileHandle.standardError.write(Data("LogstagExplorerBench: \(message)\n\(Self.usage)\n".utf8))
+            exit(2)
+        }
+        func number<T: LosslessStringConvertible>(_ flag: String, _ value: String) -> T {
+            guard let parsed = T(value) else { fail("\(flag) wants a number, got '\(value)'") }
+            return parsed
+        }
         var iterator = arguments.dropFirst().makeIterator()
         while let flag = iterator.next() {
-            if flag == "--calibrate" { calibrate = true; continue }
-            if flag == "--plan" { planOnly = true; continue }
-            guard let value = iterator.next() else { fatalError("\(flag) needs a value") }
+            switch flag {
+            case "--help", "-h":
+                print(Self.usage)
+                exit(0)
+            case "--calibrate": calibrate = true; continue
+            case "--plan": planOnly = true; continue
+            default: break
+            }
+            guard let value = iterator.next() else { fail("\(flag) needs a value") }
             switch flag {
             case "--data-dir": dataDir = value
-            case "--instances": instances = Int(value)!
-            case "--days": days = Double(value)!
-            case "--recent-hours": recentHours = Double(value)!
-            case "--dense-hours": denseHours = Double(value)!
-            case "--dense-instances": denseInstances = Int(value)!
-            case "--week-step": weekStep = Double(value)!
-            case "--old-step": oldStep = Double(value)!
+            case "--instances": instances = number(flag, value)
+            case "--days": days = number(flag, value)
+            case "--recent-hours": recentHours = number(flag, value)
+            case "--dense-hours": denseHours = number(flag, value)
+            case "--dense-instances": denseInstances = number(flag, value)
+            case "--week-step": weekStep = number(flag, value)
+            case "--old-step": oldStep = number(flag, value)
             case "--fixtures": fixtures = value
-            default: fatalError("unknown option \(flag)")
+            default: fail("unknown option \(flag)")
             }
         }
-        if dataDir.isEmpty { fatalError("--data-dir is required") }
+        if dataDir.isEmpty && !planOnly { fail("--data-dir is required") }
     }
 }
 

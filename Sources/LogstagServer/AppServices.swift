@@ -25,8 +25,9 @@ public struct AppServices: Sendable {
     public let ingestQueue: IngestQueue
     public let commandSignal: CommandSignal
     let heartbeats = HeartbeatThrottle()
-    /// The Overview's organisation-wide answer, kept 30 s (`ResponseCache`).
-    let overviewCache = ResponseCache(ttl: 30)
+    /// The Overview's organisation-wide answer: fresh for 30 s, then served for 5 more minutes
+    /// while it is recomputed in the background (`ResponseCache`).
+    let overviewCache = ResponseCache(ttl: 30, staleFor: 300)
     /// Keys the HMAC under which every token is stored (32 random bytes in data_dir/secret.key).
     let pepper: [UInt8]
     /// Injected so tests can move time (token expiry, the 5-minute rule, throttling windows).

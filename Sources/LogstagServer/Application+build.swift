@@ -125,7 +125,8 @@ struct MaintenanceService: Service {
             runOnce()
             if minutes % Self.retentionEvery == 1 { purgeCollectedData() }
             minutes += 1
-            try? await Task.sleep(for: .seconds(60))
+            // Wakes at once on SIGTERM: a plain sleep held shutdown for the whole grace period.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
             if Task.isShuttingDownGracefully { return }
         }
     }

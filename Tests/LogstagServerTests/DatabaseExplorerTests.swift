@@ -99,6 +99,27 @@ struct DatabaseExplorerTests {
         items.first { $0["database"] as? String == database }
     }
 
+    @Test("A day's tile compares with the day before, both read from hourly rollups")
+    func dayTileTrend() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            let fixture = try await Fixture.make(server, client)
+            // The day before: 2 tx/s for five minutes, 25 hours ago.
+            try await fixture.pg.ingest(at: fixture.now.addingTimeInterval(-25 * 3600), [.medium: [Fixture.stats(0)]])
+            try await fixture.pg.ingest(at: fixture.now.addingTimeInterval(-25 * 3600 + 300), [.medium: [Fixture.stats(600)]])
+            try await fixture.ingestHistory()
+            let response = try await client.json(.get, "/api/v1/databases/\(fixture.pg.assetID)/app?window=24h", fixture.headers)
+            #expect(response.status == .ok, "\(response.text)")
+            let tiles = try #require(response.json["tiles"] as? [[String: Any]])
+            let trend = try #require(tiles.first { $0["id"] as? String == "throughput" }?["trend"] as? [String: Any])
+            #expect(abs((trend["previous"] as? Double ?? 0) - 2) < 0.001, "\(trend)")
+            // This day: mostly 5 and 10 tx/s (plus the one slow interval across the 23-hour gap).
+            let current = trend["current"] as? Double ?? 0
+            #expect(current > 5 && current < 10, "\(trend)")
+            #expect(trend["verdict"] as? String == "better")
+        }
+    }
+
     @Test("The list has one row per PostgreSQL database (templates hidden) and one per Redis instance, with the latest figures")
     func listRows() async throws {
         let server = try TestServer()
@@ -336,6 +357,20 @@ struct DatabaseExplorerTests {
             #expect(waits.last?["IO"] as? Double == 2)
             #expect(waits.last?["Client"] as? Double == 0, "idle sessions waiting for their client are not waits")
             #expect((json["unavailable"] as? [Any])?.isEmpty == true)
+
+            // Cached: 30 s fresh, then served at once for 5 more minutes while it is recomputed.
+            let fewer = SignalPayload(name: "pg_activity", status: .ok, durationMs: 1, rows: [
+                ["tag_pid": .string("1"), "tag_database": .string("app"), "state": .string("active"), "backend_type": .string("client backend")],
+            ])
+            server.clock.advance(60)
+            try await fixture.pg.ingest(at: fixture.now.addingTimeInterval(-5), [.high: [fewer]])
+            func sessionsNow() async throws -> Int? {
+                let answer = try await client.json(.get, "/api/v1/overview?window=1h", fixture.headers).json
+                return (answer["connections"] as? [String: Any])?["postgresql_sessions"] as? Int
+            }
+            #expect(try await sessionsNow() == 3, "a stale answer comes back at once")
+            server.services.overviewCache.refreshes.wait()
+            #expect(try await sessionsNow() == 1, "and was recomputed in the background")
 
             // Organisation-wide charts use coarser buckets than the explorers (OverviewDashboard.chartPoints):
             // the week is drawn hourly from the hourly rollups.

@@ -155,4 +155,23 @@ struct StatementStoreTests {
         #expect(days.map { $0["seconds"] as Double } == [7200, 3600])
         #expect(days.map { $0["max_time"] as Double } == [9, 1])
     }
+
+    @Test("A page carries the total number of statements, whatever its offset")
+    func pagedTotals() throws {
+        let database = try filled()
+        let store = StatementStore(database)
+        let from = Self.start + 3_600, to = Self.start + 86_400
+        func page(_ limit: Int, _ offset: Int, search: String = "") throws -> (Int, [String]) {
+            let page = try store.list(orgID: "org", assetIDs: ["a1"], from: from, to: to, rawRetainedSince: Self.start, search: search,
+                                      sort: .calls, limit: limit, offset: offset)
+            return (page.total, page.items.map(\.queryID))
+        }
+        let all = try page(50, 0)
+        #expect(all.0 == 3 && all.1.count == 3)
+        #expect(try page(2, 0) == (3, Array(all.1.prefix(2))))
+        #expect(try page(2, 2) == (3, [all.1[2]]))
+        #expect(try page(2, 5) == (3, []), "past the last page the total is still known")
+        #expect(try page(2, 0, search: "select 1") == (1, ["q2"]))
+        #expect(try page(2, 0, search: "nothing like this") == (0, []))
+    }
 }

@@ -20,6 +20,11 @@ public actor TargetRunner {
     private var backoff = ConnectBackoff()
     private var busy: Set<Tier> = []
     private var lastFailure: DriverError?
+    /// The login in progress, if any: a tick, a connection test or a snapshot that needs the
+    /// connection while another is logging in waits for that login instead of starting its own
+    /// (the actor is re-entered at every await, so without this a wrong password could be tried
+    /// twice within one backoff period).
+    private var loginInFlight: Task<DriverError?, Never>?
     public private(set) var stats = TargetRunnerStats()
 
     public init(target: TargetConfig, driver: any EngineDriver, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
@@ -124,6 +129,15 @@ public actor TargetRunner {
 
     /// Returns nil when connected (or connected now), else the failure to report this tick.
     private func connectIfAllowed(at time: Date) async -> DriverError? {
+        if let loginInFlight { return await loginInFlight.value }
+        let login = Task { await self.connectOnceIfAllowed(at: time) }
+        loginInFlight = login
+        return await login.value
+    }
+
+    /// One connection attempt, unless the backoff says to wait (see `connectIfAllowed`).
+    private func connectOnceIfAllowed(at time: Date) async -> DriverError? {
+        defer { loginInFlight = nil }
         if await onQueue({ driver in driver.isConnected }) { return nil }
         if !backoff.mayAttempt(at: time), lastFailure?.reason == .unreachable || lastFailure?.reason == .timeout {
             let host = target.host

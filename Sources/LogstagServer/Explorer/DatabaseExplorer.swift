@@ -278,16 +278,16 @@ struct DatabaseExplorer {
 
     func tile(_ spec: DatabaseMetrics.Tile, asset: Asset, row: DatabaseRow) throws -> [String: Any] {
         var json: [String: Any] = ["id": spec.id, "label": spec.label, "unit": spec.unit]
+        let current = try windowValue(spec.measure, asset: asset, window: scope.window)
         let now: Double? = switch spec.id {
         case "size", "memory": row.size
         case "objects", "keys": row.objects.map(Double.init)
         case "connections": row.connections
         case "throughput": row.throughput
-        default: try windowValue(spec.measure, asset: asset, window: scope.window)
+        default: current
         }
         json["value"] = now ?? NSNull()
-        let previous = spec.measure == nil ? nil : try windowValue(spec.measure, asset: asset, window: scope.window.previous)
-        let current = spec.measure == nil ? nil : try windowValue(spec.measure, asset: asset, window: scope.window)
+        let previous = try windowValue(spec.measure, asset: asset, window: scope.window.previous)
         if let trend = MetricTrend.compare(current: current, previous: previous, risingIsBad: spec.risingIsBad) {
             json["trend"] = ["current": trend.current, "previous": trend.previous, "change": trend.change ?? NSNull(), "label": trend.label,
                              "direction": trend.direction.rawValue, "verdict": trend.verdict.rawValue] as [String: Any]
@@ -301,10 +301,16 @@ struct DatabaseExplorer {
     /// The window's sample-weighted mean of a measure (each counter's mean rate, summed over series).
     func windowValue(_ measure: DatabaseMetrics.Measure?, asset: Asset, window: TimeWindow) throws -> Double? {
         guard let measure else { return nil }
-        let plan = SeriesReadPlan.plan(windowStart: window.start, windowEnd: window.end, now: scope.now, retention: scope.retention, rawStep: 10)
+        // A mean needs no fine resolution: at most 24 buckets' worth picks hourly rollups from a
+        // 24-hour window up (a 7-day tile then reads 168 rows per series instead of 10,080; the
+        // hours counted are those starting inside the window). One bucket per series is enough
+        // (sum / samples does not depend on how the points are grouped), and far fewer to fold.
+        let plan = SeriesReadPlan.plan(
+            windowStart: window.start, windowEnd: window.end, now: scope.now, retention: scope.retention, maxPoints: 24, rawStep: 10)
+        let wholeWindow = window.end.timeIntervalSince1970.rounded(.up) + 1   // every point falls in bucket 0
         func mean(_ term: DatabaseMetrics.Term) throws -> Double? {
             let buckets = try services.series.buckets(
-                orgID: scope.orgID, assetIDs: [asset.id], metric: term.metric, resolution: plan.resolution, bucket: plan.bucket,
+                orgID: scope.orgID, assetIDs: [asset.id], metric: term.metric, resolution: plan.resolution, bucket: wholeWindow,
                 from: window.start, to: window.end)[asset.id] ?? [:]
             var total: Double?
             for (key, series) in buckets where term.matches(MetricKey(parsing: key)) {

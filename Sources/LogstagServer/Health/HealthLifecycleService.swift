@@ -18,7 +18,7 @@ struct HealthLifecycleService: Service {
                 lastSchedule = .now
             }
             runner.tick()
-            try? await Task.sleep(for: tickInterval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tickInterval) }
             if Task.isShuttingDownGracefully { return }
         }
     }

@@ -39,35 +39,52 @@ public struct SeriesStore: Sendable {
         orgID: String, assetIDs: [String], metric: String, resolution: SeriesResolution, bucket: TimeInterval, from: Date, to: Date
     ) throws -> Buckets {
         guard !assetIDs.isEmpty, bucket > 0 else { return [:] }
-        let select = switch resolution {
-        case .raw: "AVG(p.value) AS average, MIN(p.value) AS minimum, MAX(p.value) AS maximum, SUM(p.increase) AS increase, COUNT(*) AS samples"
-        case .minute, .hour:
-            "SUM(p.sum) / SUM(p.n) AS average, MIN(p.min) AS minimum, MAX(p.max) AS maximum, SUM(p.increase) AS increase, SUM(p.n) AS samples"
+        let columns = switch resolution {
+        case .raw: "p.value, 1, p.value, p.value, p.increase"
+        case .minute, .hour: "p.sum, p.n, p.min, p.max, p.increase"
         }
-        let table = Self.table(resolution)
         let marks = SQLText.placeholders(assetIDs.count)
         // The metric and its tagged variants ("metric{...}") as ONE range on the (asset_id, metric)
         // key, then the exact-or-tagged filter: an OR of two ranges makes SQLite scan the whole index.
-        let sql = """
-            SELECT s.asset_id, s.metric, CAST(p.ts / ? AS INTEGER) * ? AS bucket, \(select)
-            FROM series s JOIN \(table) p ON p.series_id = s.id
-            WHERE s.asset_id IN (SELECT id FROM assets WHERE org_id = ? AND id IN (\(marks)))
-              AND s.metric >= ? AND s.metric < ? AND (s.metric = ? OR s.metric >= ?) AND p.ts >= ? AND p.ts < ?
-            GROUP BY s.id, bucket ORDER BY bucket
+        let seriesFilter = """
+            s.asset_id IN (SELECT id FROM assets WHERE org_id = ? AND id IN (\(marks)))
+              AND s.metric >= ? AND s.metric < ? AND (s.metric = ? OR s.metric >= ?)
             """
-        var arguments: [any DatabaseValueConvertible] = [bucket, bucket, orgID]
-        arguments += assetIDs
-        arguments += [metric, metric + "|", metric, metric + "{", from.timeIntervalSince1970, to.timeIntervalSince1970]
+        var seriesArguments: [any DatabaseValueConvertible] = [orgID]
+        seriesArguments += assetIDs
+        seriesArguments += [metric, metric + "|", metric, metric + "{"]
+        // Points are folded into buckets here rather than with GROUP BY: SQLite sorts every point
+        // through a temporary B-tree for that, which cost 4 times the read itself (the Overview's
+        // 24 hours of 1-minute rollups over 100 instances: 0.5 s against 0.1 s).
+        let pointsSQL = """
+            SELECT p.series_id, p.ts, \(columns)
+            FROM series s JOIN \(Self.table(resolution)) p ON p.series_id = s.id
+            WHERE \(seriesFilter) AND p.ts >= ? AND p.ts < ?
+            """
         return try db.writer.read { db in
-            var result: Buckets = [:]
+            var names: [Int64: (asset: String, metric: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT s.id, s.asset_id, s.metric FROM series s WHERE \(seriesFilter)",
+                                        arguments: StatementArguments(seriesArguments)) {
+                names[row[0]] = (row[1], row[2])
+            }
+            guard !names.isEmpty else { return [:] }
+            var folds: [Int64: [Double: BucketFold]] = [:]
             // Columns by position: these loops see up to hundreds of thousands of rows per page.
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            let rows = try Row.fetchCursor(
+                db, sql: pointsSQL, arguments: StatementArguments(seriesArguments + [from.timeIntervalSince1970, to.timeIntervalSince1970]))
             while let row = try rows.next() {
-                let asset: String = row[0]
-                let key: String = row[1]
-                result[asset, default: [:]][key, default: []].append(SeriesBucket(
-                    time: Date(timeIntervalSince1970: row[2]), average: row[3], minimum: row[4],
-                    maximum: row[5], increase: row[6], samples: row[7]))
+                let series: Int64 = row[0]
+                let ts: Double = row[1]
+                let start = (ts / bucket).rounded(.towardZero) * bucket
+                folds[series, default: [:]][start, default: BucketFold()].add(
+                    sum: row[2], n: row[3], minimum: row[4], maximum: row[5], increase: row[6])
+            }
+            var result: Buckets = [:]
+            for (series, byStart) in folds {
+                guard let name = names[series] else { continue }
+                result[name.asset, default: [:]][name.metric] = byStart.keys.sorted().map { start in
+                    byStart[start]!.bucket(at: Date(timeIntervalSince1970: start))
+                }
             }
             return result
         }
@@ -104,5 +121,26 @@ public struct SeriesStore: Sendable {
         case .minute: "points_minute"
         case .hour: "points_hour"
         }
+    }
+}
+
+/// One bucket of one series being summed up from its points (raw samples count as n = 1).
+private struct BucketFold {
+    var sum = 0.0
+    var n = 0
+    var minimum = Double.infinity
+    var maximum = -Double.infinity
+    var increase: Double?
+
+    mutating func add(sum: Double, n: Int, minimum: Double, maximum: Double, increase: Double?) {
+        self.sum += sum
+        self.n += n
+        self.minimum = Swift.min(self.minimum, minimum)
+        self.maximum = Swift.max(self.maximum, maximum)
+        if let increase { self.increase = (self.increase ?? 0) + increase }
+    }
+
+    func bucket(at time: Date) -> SeriesBucket {
+        SeriesBucket(time: time, average: n > 0 ? sum / Double(n) : 0, minimum: minimum, maximum: maximum, increase: increase, samples: n)
     }
 }

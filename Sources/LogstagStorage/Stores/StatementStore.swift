@@ -150,10 +150,17 @@ public struct StatementStore: Sendable {
         arguments += assetIDs
         arguments += filterArguments
         return try db.writer.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(body)", arguments: StatementArguments(arguments)) ?? 0
+            // The total rides along on every row (COUNT(*) OVER ()), so the window's samples are
+            // summed once, not once for the count and again for the page.
             let rows = try Row.fetchAll(
-                db, sql: "SELECT s.*, t.* \(body) ORDER BY \(order) \(descending ? "DESC" : "ASC") NULLS LAST, s.id LIMIT ? OFFSET ?",
+                db, sql: "SELECT s.*, t.*, COUNT(*) OVER () AS total_rows \(body) ORDER BY \(order) \(descending ? "DESC" : "ASC") NULLS LAST, s.id LIMIT ? OFFSET ?",
                 arguments: StatementArguments(arguments + [limit, offset]))
+            let total: Int
+            if let first = rows.first {
+                total = first["total_rows"]
+            } else {
+                total = offset == 0 ? 0 : try Int.fetchOne(db, sql: "SELECT COUNT(*) \(body)", arguments: StatementArguments(arguments)) ?? 0
+            }
             return Page(total: total, items: rows.map(Self.summary))
         }
     }
@@ -195,7 +202,7 @@ public struct StatementStore: Sendable {
         guard !assetIDs.isEmpty, bucket > 0 else { return [] }
         let table = from < rawRetainedSince || bucket >= 3600 ? "statement_hours" : "statement_points"
         let marks = SQLText.placeholders(assetIDs.count)
-        var arguments: [any DatabaseValueConvertible] = [bucket, bucket, orgID]
+        var arguments: [any DatabaseValueConvertible] = [orgID]
         arguments += assetIDs
         var databaseFilter = ""
         if let database {
@@ -204,16 +211,33 @@ public struct StatementStore: Sendable {
         }
         arguments += [from.timeIntervalSince1970, to.timeIntervalSince1970]
         return try db.writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT bucket, SUM(total_time) / SUM(calls) AS average, MAX(total_time / calls) AS maximum FROM (
-                    SELECT CAST(p.ts / ? AS INTEGER) * ? AS bucket, p.statement_id, SUM(p.total_time) AS total_time, SUM(p.calls) AS calls
-                    FROM \(table) p JOIN statements s ON s.id = p.statement_id
-                    WHERE s.asset_id IN (SELECT id FROM assets WHERE org_id = ? AND id IN (\(marks)))\(databaseFilter)
-                      AND p.ts >= ? AND p.ts < ?
-                    GROUP BY bucket, p.statement_id HAVING SUM(p.calls) > 0)
-                GROUP BY bucket ORDER BY bucket
-                """, arguments: StatementArguments(arguments)
-            ).map { LatencyBucket(time: Date(timeIntervalSince1970: $0[0]), average: $0[1], maximum: $0[2]) }
+            // Summed here rather than with two GROUP BYs: SQLite sorts every sample through a
+            // temporary B-tree for those, which costs several times the read (see SeriesStore.buckets).
+            var byBucket: [Double: [Int64: (time: Double, calls: Double)]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT p.statement_id, p.ts, p.total_time, p.calls
+                FROM \(table) p JOIN statements s ON s.id = p.statement_id
+                WHERE s.asset_id IN (SELECT id FROM assets WHERE org_id = ? AND id IN (\(marks)))\(databaseFilter)
+                  AND p.ts >= ? AND p.ts < ?
+                """, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                let statement: Int64 = row[0]
+                let ts: Double = row[1]
+                let start = (ts / bucket).rounded(.towardZero) * bucket
+                let totalTime: Double = row[2]
+                let calls: Double = row[3]
+                byBucket[start, default: [:]][statement, default: (0, 0)].time += totalTime
+                byBucket[start]![statement]!.calls += calls
+            }
+            return byBucket.keys.sorted().compactMap { start -> LatencyBucket? in
+                // A statement counts in a bucket only if it was called there.
+                let called = byBucket[start]!.values.filter { $0.calls > 0 }
+                guard !called.isEmpty else { return nil }
+                let time = called.reduce(0) { $0 + $1.time }
+                let calls = called.reduce(0) { $0 + $1.calls }
+                let maximum = called.map { $0.time / $0.calls }.max()!
+                return LatencyBucket(time: Date(timeIntervalSince1970: start), average: time / calls, maximum: maximum)
+            }
         }
     }
 

@@ -9,18 +9,27 @@ import Testing
 /// A scripted driver: the runner's scheduling and backoff logic are under test here; the real
 /// drivers are tested against real servers in their own suites.
 final class ScriptedDriver: EngineDriver, @unchecked Sendable {
-    var isConnected = false
+    private var connected = false
+    /// How long answering `isConnected` takes: widens the window in which concurrent callers
+    /// all find the connection closed, as a loaded machine does.
+    var isConnectedDelay: TimeInterval = 0
+    var isConnected: Bool {
+        if isConnectedDelay > 0 { Thread.sleep(forTimeInterval: isConnectedDelay) }
+        return connected
+    }
     var connectResults: [DriverError?]
     var connectAttempts = 0
     var collectDelay: TimeInterval = 0
+    var connectDelay: TimeInterval = 0
 
     init(connectResults: [DriverError?]) { self.connectResults = connectResults }
 
     func connect() throws(DriverError) {
         connectAttempts += 1
+        if connectDelay > 0 { Thread.sleep(forTimeInterval: connectDelay) }
         let result = connectResults.isEmpty ? nil : connectResults.removeFirst()
         if let result { throw result }
-        isConnected = true
+        connected = true
     }
 
     func collect(tier: Tier) throws(DriverError) -> TierCollection {
@@ -29,7 +38,7 @@ final class ScriptedDriver: EngineDriver, @unchecked Sendable {
     }
 
     func connectionTest() -> ConnectionTestResult { ConnectionTestResult(success: isConnected, engine: .postgresql, agentVersion: "test") }
-    func close() { isConnected = false }
+    func close() { connected = false }
 }
 
 final class ManualClock: @unchecked Sendable {
@@ -163,6 +172,28 @@ struct TargetRunnerConnectionTestTests {
         #expect(driver.connectAttempts == 1)
         clock.advance(300)
         #expect(await runner.connectionTest().success)
+        #expect(driver.connectAttempts == 2)
+    }
+
+    @Test("A tick, a snapshot and a connection test arriving during one refused login share it: one failed login in all")
+    func concurrentCallersShareOneLogin() async {
+        let clock = ManualClock()
+        let denied = DriverError(reason: .auth, message: "WRONGPASS invalid username-password pair")
+        let driver = ScriptedDriver(connectResults: [denied, nil])
+        driver.connectDelay = 0.2
+        driver.isConnectedDelay = 0.1
+        let runner = TargetRunner(target: target, driver: driver, logger: Logger(label: "test"), now: { clock.now })
+        async let tick = runner.collect(.high)
+        async let snapshot = runner.collect(.medium)
+        async let test = runner.connectionTest()
+        let (tickPayload, snapshotPayload, testResult) = await (tick, snapshot, test)
+        #expect(tickPayload?.targetStatus.reason == .auth)
+        #expect(snapshotPayload?.targetStatus.reason == .auth)
+        #expect(!testResult.success)
+        #expect(driver.connectAttempts == 1)
+        #expect(await runner.stats.failedConnects == 1)
+        clock.advance(300)
+        #expect(await runner.collect(.high)?.targetStatus.ok == true)
         #expect(driver.connectAttempts == 2)
     }
 }
